@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The DAX pin lab: Linux 6.1 plus patches/series, booted under QEMU on
+# emulated persistent memory, with the guest test suites.  `make help`.
+#
+# Each step is a small script in scripts/lab/ with one job; this file only
+# strings them together.  Every step keeps its own stamp, so a second run
+# with nothing changed redoes only the boot.
+
+SERIES     ?= patches/series
+KSRC       ?=
+LAB_DEBUG  ?= 0
+
+# SERIES=none is the stock base, built in a directory of its own so that
+# stock and patched kernels can be booted side by side.
+FLAVOR     := $(if $(filter none,$(SERIES)),stock,series)
+B          ?= build/$(FLAVOR)$(if $(filter 1,$(LAB_DEBUG)),-debug)
+TREE       := $(B)/linux
+STAGE      := $(B)/stage
+BZIMAGE    := $(TREE)/arch/x86/boot/bzImage
+INITRD     := $(B)/initramfs.cpio
+TESTS_OUT  := $(B)/tests
+FRAGMENTS  := configs/lab.config $(if $(filter 1,$(LAB_DEBUG)),configs/debug.config)
+
+# What `make run` (the main job) and `make check` (everything) run.
+RUN_SUITES   ?= smoke
+CHECK_SUITES ?= smoke
+LAB_TIMEOUT  ?= 1800
+export LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND
+
+L := scripts/lab
+
+.NOTPARALLEL:
+.DEFAULT_GOAL := run
+
+help:
+	@echo 'The DAX pin lab (see README.md and Documentation/lab.rst)'
+	@echo ''
+	@echo '  make run        build base + series, boot, run the smoke suite (default)'
+	@echo '  make check      the same, running every test collection'
+	@echo '  make shell      boot the guest with a shell on this terminal'
+	@echo '  make kernel     only build (base, series, config, kernel, modules)'
+	@echo '  make export     write the scratch tree commits back into patches/'
+	@echo '  make check-lab  prove a failing test and a kernel WARNING turn a run red'
+	@echo '  make deps       install missing Debian packages'
+	@echo '  make clean      remove build/ (refuses if a scratch tree has unexported work)'
+	@echo ''
+	@echo '  SERIES=none     the stock base, in build/stock'
+	@echo '  KSRC=/path      a v6.1.y tree instead of Debian linux-source-6.1 (only read)'
+	@echo '  LAB_DEBUG=1     add configs/debug.config (KASAN), in build/<flavor>-debug'
+	@echo '  LAB_ONLY=smoke:dax_mmap[,...]  run only these tests'
+	@echo '  LAB_INJECT=fail|warn, LAB_TIMEOUT=<s>, LAB_MEM, LAB_SMP, LAB_NVDIMM'
+	@echo ''
+	@echo '  this invocation: $(B) (tree $(TREE))'
+
+deps:
+	@$(L)/deps.sh
+
+base: deps
+	@$(L)/base.sh $(TREE) $(SERIES) $(KSRC)
+
+config: base
+	@$(L)/config.sh $(TREE) $(FRAGMENTS)
+
+kernel: config
+	@$(L)/build.sh $(TREE) $(STAGE) . $(B)/kmod $(B)/logs/build.log
+
+tests: kernel
+	@$(MAKE) -s --no-print-directory -C tests KTREE=$(abspath $(TREE)) \
+		INSTALL_PATH=$(abspath $(TESTS_OUT)) install
+
+initramfs: tests
+	@$(L)/initramfs.sh $(INITRD) $(STAGE) $(TESTS_OUT) guest
+
+run: initramfs
+	@LAB_SUITES="$(RUN_SUITES)" $(L)/boot.sh test $(BZIMAGE) $(INITRD) $(B)/run
+	@$(L)/report.sh $(B)/run $(TESTS_OUT)/kselftest-list.txt $(RUN_SUITES)
+
+check: initramfs
+	@LAB_SUITES="$(CHECK_SUITES)" $(L)/boot.sh test $(BZIMAGE) $(INITRD) $(B)/check
+	@$(L)/report.sh $(B)/check $(TESTS_OUT)/kselftest-list.txt $(CHECK_SUITES)
+
+shell: initramfs
+	@$(L)/boot.sh shell $(BZIMAGE) $(INITRD) $(B)/shell
+
+check-lab: initramfs
+	@$(L)/check-lab.sh $(BZIMAGE) $(INITRD) $(B) $(TESTS_OUT)/kselftest-list.txt
+
+export:
+	@$(L)/export.sh $(TREE) $(SERIES)
+
+clean:
+	@$(L)/clean.sh build
+
+.PHONY: help deps base config kernel tests initramfs run check shell check-lab export clean

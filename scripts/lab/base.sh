@@ -1,0 +1,200 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# base.sh - lay out the scratch kernel tree: the base plus the series.
+#
+# usage: base.sh TREE SERIES [KSRC]
+#
+#   TREE    scratch git tree to create or update (under build/)
+#   SERIES  a quilt-style series file, or "none" for the stock base
+#   KSRC    optional v6.1.y tree to use instead of Debian's linux-source-6.1;
+#           it is only read, never modified
+#
+# The tree gets one commit for the base (tag lab-base) and one commit per
+# patch, applied with git am, so "git format-patch lab-base" is the series.
+# Local work in the tree (uncommitted edits or commits that are not in the
+# series) is never thrown away: the script stops and says what to do.
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+tree=$1
+series=$2
+ksrc=${3:-}
+tarball=${LAB_BASE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+
+git_t() { git -C "$tree" "$@"; }
+
+# A tree is a 6.1 tree if its top Makefile says so.
+check_61()
+{
+	local mk=$1/Makefile v p s
+	[ -f "$mk" ] || return 1
+	v=$(sed -n 's/^VERSION = //p' "$mk")
+	p=$(sed -n 's/^PATCHLEVEL = //p' "$mk")
+	s=$(sed -n 's/^SUBLEVEL = //p' "$mk")
+	[ "$v.$p" = "6.1" ] || return 1
+	echo "6.1.$s"
+}
+
+base_id()
+{
+	local pkg
+	if [ -n "$ksrc" ]; then
+		[ -d "$ksrc" ] || die "KSRC=$ksrc: no such directory"
+		ksrc=$(cd "$ksrc" && pwd -P)
+		case "$ksrc/" in
+		"$(cd "$(dirname "$tree")" && pwd -P)"/*)
+			die "KSRC=$ksrc is inside the lab's build directory";;
+		esac
+		kver=$(check_61 "$ksrc") ||
+			die "KSRC=$ksrc is not a Linux 6.1 tree (its Makefile does not say VERSION = 6, PATCHLEVEL = 1)"
+		if git -C "$ksrc" rev-parse --git-dir >/dev/null 2>&1; then
+			echo "ksrc $ksrc $(git -C "$ksrc" rev-parse HEAD)" \
+				"$(git -C "$ksrc" status --porcelain | sha1sum | cut -c1-12)"
+		else
+			echo "ksrc $ksrc $(cd "$ksrc" && find . -path ./.git -prune -o -type f \
+				! -name '*.o' ! -name '*.ko' ! -name '.*.cmd' -printf '%P %s %T@\n' |
+				sort | sha1sum | cut -c1-12)"
+		fi
+		return
+	fi
+	[ -f "$tarball" ] ||
+		die "no base: $tarball is missing (install Debian's linux-source-6.1, e.g. 'make deps', or pass KSRC=/path/to/linux-6.1.y)"
+	pkg=$(dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null || echo unknown)
+	echo "Debian linux-source-6.1 $pkg ($(basename "$tarball"), $(stat -c "%s bytes, mtime %Y" "$tarball"))"
+}
+
+# Copy a user's tree without touching it: tracked and untracked-but-not-
+# ignored files of a git tree, or every source file of a plain tree.
+copy_ksrc()
+{
+	local dst=$1
+	if git -C "$ksrc" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$ksrc" && git ls-files -z -c -o --exclude-standard) |
+			(cd "$ksrc" && tar --null -T - -cf -) | tar -C "$dst" -xf -
+	else
+		tar -C "$ksrc" --exclude=.git --exclude='*.o' --exclude='*.ko' \
+			--exclude='.*.cmd' -cf - . | tar -C "$dst" -xf -
+		# A plain tree may have been built in place: start from clean.
+		make -s -C "$dst" mrproper >/dev/null
+	fi
+}
+
+# Refuse to replace or rewind a tree holding work that is not in patches/.
+check_no_local_work()
+{
+	local_work "$tree" >&2 && return
+	die "that work is not in patches/: commit it and run 'make export' to keep it, or discard it (git -C $tree reset --hard; git -C $tree checkout -B lab \$(cat $tree/.git/lab-applied-head))"
+}
+
+create_tree()
+{
+	local tmp=$tree.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	if [ -n "$ksrc" ]; then
+		say "base: copying KSRC=$ksrc (Linux $kver), read-only"
+		copy_ksrc "$tmp" || die "copying KSRC=$ksrc failed"
+	else
+		say "base: unpacking $tarball"
+		tar -C "$tmp" --strip-components=1 -xJf "$tarball" ||
+			die "unpacking $tarball failed"
+	fi
+	kver=$(check_61 "$tmp") || die "the base is not a Linux 6.1 tree"
+	git -C "$tmp" init -q
+	git -C "$tmp" config user.name "DAX lab"
+	git -C "$tmp" config user.email "lab@localhost"
+	git -C "$tmp" config gc.auto 0
+	# A fixed date keeps the base commit id the same across machines.
+	export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+	git -C "$tmp" add -A -f . >/dev/null &&
+	git -C "$tmp" commit -q -m "base: $bid" || die "git commit of the base failed"
+	# Debian's tarball ignores everything at its top level ("/*"), which
+	# would hide new files from git in the scratch tree.  Drop that rule in
+	# a commit of its own below lab-base, so no exported patch carries it.
+	if grep -qx '/\*' "$tmp/.gitignore" 2>/dev/null; then
+		sed -i -e '/^\/\*$/d' -e '/^!\/debian\/$/d' "$tmp/.gitignore"
+		git -C "$tmp" commit -q -a -m "lab: drop Debian's top-level catch-all .gitignore rule" ||
+			die "git commit of the .gitignore fix failed"
+	fi
+	unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+	git -C "$tmp" tag lab-base
+	echo "$bid" > "$tmp/.git/lab-base-id"
+	git -C "$tmp" rev-parse HEAD > "$tmp/.git/lab-applied-head"
+	echo none > "$tmp/.git/lab-series-hash"
+	rm -rf "$tree"
+	mv "$tmp" "$tree"
+}
+
+# The patches a series file lists, one path per line; '#' starts a comment.
+series_patches()
+{
+	[ "$series" = none ] && return
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$series" |
+		while read -r p; do echo "$(dirname "$series")/$p"; done
+}
+
+# Show what of a patch does not apply, as .rej hunks, then put the tree back
+# exactly as it was (the preview may create files and .rej files).
+show_reject()
+{
+	local p=$1 mark=$tree/.git/lab-reject-mark before rej
+	touch "$mark"
+	before=$(git_t ls-files -o --exclude-standard | sort)
+	echo "---- $(basename "$p"): rejected hunks ----" >&2
+	git_t apply --reject --verbose "$(realpath "$p")" 2>&1 | grep -v '^Checking' >&2
+	(cd "$tree" && find . -path ./.git -prune -o -name '*.rej' -newer "$mark" -print) |
+	while read -r rej; do
+		echo "== ${rej#./}" >&2
+		cat "$tree/$rej" >&2
+		rm -f "$tree/$rej"
+	done
+	git_t checkout -q -- .
+	comm -13 <(echo "$before") <(git_t ls-files -o --exclude-standard | sort) |
+		(cd "$tree" && xargs -r rm -f --)
+}
+
+apply_series()
+{
+	local p n=0 total
+	total=$(series_patches | wc -l)
+	git_t checkout -q -B lab lab-base || die "cannot reset $tree to lab-base"
+	git_t rev-parse HEAD > "$tree/.git/lab-applied-head"
+	echo none > "$tree/.git/lab-series-hash"
+	for p in $(series_patches); do
+		n=$((n + 1))
+		[ -f "$p" ] || die "series: $p is listed in $series but does not exist"
+		if ! git_t am -q --whitespace=nowarn "$(realpath "$p")" >/dev/null 2>&1; then
+			git_t am --abort >/dev/null 2>&1
+			show_reject "$p"
+			git_t checkout -q -B lab lab-base
+			die "patch $n/$total $(basename "$p") does not apply to $(cat "$tree/.git/lab-base-id") (rejected hunks above)"
+		fi
+	done
+	git_t rev-parse HEAD > "$tree/.git/lab-applied-head"
+	echo "$shash" > "$tree/.git/lab-series-hash"
+	say "series: $total patch(es) applied on $(git_t describe --tags --always lab-base)"
+}
+
+[ -n "$tree" ] && [ -n "$series" ] || die "usage: base.sh TREE SERIES [KSRC]"
+[ "$series" = none ] || [ -f "$series" ] || die "series file $series not found (SERIES=none builds the stock base)"
+command -v git >/dev/null || die "git is missing (make deps)"
+
+bid=$(base_id) || exit 1
+kver=
+if [ "$(cat "$tree/.git/lab-base-id" 2>/dev/null)" != "$bid" ]; then
+	check_no_local_work
+	step "base: new scratch tree $tree" create_tree || exit 1
+fi
+say "base: $(cat "$tree/.git/lab-base-id") (Linux $(check_61 "$tree"))"
+
+shash=$(hash_files "$series" $(series_patches))
+[ "$series" = none ] && shash=stock
+if [ "$(cat "$tree/.git/lab-series-hash")" != "$shash" ] ||
+   [ "$(git_t rev-parse HEAD)" != "$(cat "$tree/.git/lab-applied-head")" ]; then
+	check_no_local_work
+	apply_series
+else
+	say "series: unchanged ($(git_t rev-list --count lab-base..HEAD) patch(es))"
+fi

@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# boot.sh - boot the lab guest under QEMU on emulated persistent memory.
+#
+# usage: boot.sh test|shell BZIMAGE INITRD RUNDIR
+#
+#   test   run LAB_SUITES and power off; the console (kernel log) goes to
+#          RUNDIR/console.log, the TAP stream to RUNDIR/tap.log, and each
+#          test's result line is echoed as it arrives
+#   shell  the same guest with an interactive shell on this terminal
+#
+# Environment (defaults in brackets):
+#   LAB_SUITES [smoke]     collections to run, space separated
+#   LAB_INJECT []          lab self-check: fail or warn (see lab_selfcheck.sh)
+#   LAB_ONLY []            only these tests, as suite:test[,suite:test...]
+#   LAB_TIMEOUT [1800]     seconds before a hung guest is killed
+#   LAB_MEM [2G] LAB_SMP [2] LAB_NVDIMM [2G]   machine size
+#   LAB_APPEND []          more kernel command line
+#
+# The machine: q35 with nvdimm=on, TCG (-accel tcg -cpu max: KVM does not work
+# on these hosts), one NVDIMM backed by a sparse file with a 2 MiB label area,
+# recreated empty at every boot so no run sees the last one's state.
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+mode=$1 kernel=$2 initrd=$3 rundir=$4
+qemu=${LAB_QEMU:-qemu-system-x86_64}
+timeout_s=${LAB_TIMEOUT:-1800}
+
+command -v "$qemu" >/dev/null ||
+	die "QEMU is missing: $qemu not found (run 'make deps', or apt-get install qemu-system-x86)"
+[ -f "$kernel" ] || die "no kernel image at $kernel (run 'make kernel')"
+[ -f "$initrd" ] || die "no initramfs at $initrd (run 'make initramfs')"
+
+mkdir -p "$rundir"
+nvdimm=$rundir/nvdimm0.img
+rm -f "$nvdimm" "$rundir/console.log" "$rundir/tap.log" "$rundir/qemu.status"
+truncate -s "${LAB_NVDIMM:-2G}" "$nvdimm"
+
+append="console=ttyS0 oops=panic panic=-1 lab.mode=$mode"
+append+=" lab.suites=$(echo ${LAB_SUITES:-smoke} | tr ' ' ,)"
+[ -n "${LAB_INJECT:-}" ] && append+=" lab.inject=$LAB_INJECT"
+[ -n "${LAB_ONLY:-}" ] && append+=" lab.only=$LAB_ONLY"
+append+=" ${LAB_APPEND:-}"
+
+args=(-machine q35,nvdimm=on -accel tcg -cpu max
+      -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-2G},slots=4,maxmem=32G"
+      -object "memory-backend-file,id=nvmem0,share=on,mem-path=$nvdimm,size=${LAB_NVDIMM:-2G},align=2M"
+      -device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=2M
+      -kernel "$kernel" -initrd "$initrd" -append "$append"
+      -nodefaults -display none -no-reboot)
+# qboot boots in a fraction of SeaBIOS's time (kunit.py uses it too).
+qboot=/usr/share/qemu/qboot.rom
+[ -f "$qboot" ] && [ "${LAB_BIOS:-qboot}" = qboot ] && args+=(-bios "$qboot")
+
+if [ "$mode" = shell ]; then
+	say "boot: interactive shell (exit the shell to power off; Ctrl-a x quits QEMU)"
+	exec "$qemu" "${args[@]}" -serial mon:stdio -serial "file:$rundir/tap.log"
+fi
+
+say "boot: guest running suites '${LAB_SUITES:-smoke}' (timeout ${timeout_s}s, logs in $rundir)"
+: > "$rundir/tap.log"
+timeout -s KILL "$timeout_s" "$qemu" "${args[@]}" \
+	-serial "file:$rundir/console.log" -serial "file:$rundir/tap.log" \
+	> "$rundir/qemu.out" 2>&1 &
+qpid=$!
+# Echo each result as the guest reports it.
+tail -n +1 -f --pid=$qpid "$rundir/tap.log" 2>/dev/null |
+	grep --line-buffered -E '^(not )?ok ' | sed -u 's/^/  guest: /' >&2 &
+wait $qpid
+rc=$?
+sleep 0.5
+timed_out=0
+[ $rc -eq 137 ] && timed_out=1
+echo "rc=$rc timeout=$timed_out seconds=$timeout_s" > "$rundir/qemu.status"
+if [ $rc -ne 0 ] && [ $timed_out -eq 0 ]; then
+	echo "---- QEMU exited with $rc ----" >&2
+	tail -n 20 "$rundir/qemu.out" >&2
+fi
+say "boot: guest finished (QEMU rc=$rc$([ $timed_out = 1 ] && echo ", killed at the ${timeout_s}s timeout"))"
+exit 0

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build.sh - build the kernel, nfit_test and the project's test modules, and
+# stage the modules for the guest.
+#
+# usage: build.sh TREE STAGE KMOD_SRC KMOD_OBJ LOG
+#
+#   TREE      configured scratch tree (built in place: the tree is ours)
+#   STAGE     INSTALL_MOD_PATH for the guest's /lib/modules
+#   KMOD_SRC  the project's checkout (its root Kbuild lists the test modules)
+#   KMOD_OBJ  where those modules are built: a tree of links to KMOD_SRC, so
+#             that no object file lands in the checkout
+#   LOG       the build log; on failure its error lines are shown
+#
+# nfit_test's modules are installed under extra/ and a depmod override makes
+# them win over the production modules of the same name, as ndctl's test
+# harness requires.
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+tree=$1 stage=$(realpath -m "$2") kmod_src=$3 kmod_obj=$(realpath -m "$4") log=$5
+mkdir -p "$(dirname "$log")"
+: > "$log"
+
+# Fixed build identity: reproducible images, and ccache hits on init/version.c.
+# An empty (but set) LOCALVERSION keeps setlocalversion from appending "+" or
+# the scratch tree's commit id: the release stays 6.1.y whatever the series.
+export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=lab KBUILD_BUILD_HOST=lab
+export LOCALVERSION=
+cc=gcc
+if command -v ccache >/dev/null && [ "${LAB_CCACHE:-1}" != 0 ]; then
+	cc="ccache gcc"
+	export CCACHE_BASEDIR=$(realpath "$kmod_src") CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+fi
+kmake() { make -C "$tree" -j"$(lab_jobs)" CC="$cc" "$@" >> "$log" 2>&1; }
+
+failed()
+{
+	echo "---- $1 failed; error lines from $log ----" >&2
+	grep -E -m 40 'error|Error|undefined|BUILD_BUG' "$log" >&2 || tail -n 40 "$log" >&2
+	die "$1 failed (full log: $log)"
+}
+
+step "kernel: bzImage and modules (log: $log)" kmake bzImage modules || failed "kernel build"
+# usr/include: the user-space headers the guest tests are built against.
+kmake headers || failed "make headers"
+kver=$(make -s -C "$tree" kernelrelease)
+
+step "nfit_test: M=tools/testing/nvdimm" kmake M=tools/testing/nvdimm modules ||
+	failed "nfit_test build"
+
+# The project's modules, from a tree of links so the checkout stays clean.
+rm -rf "$kmod_obj"
+mkdir -p "$kmod_obj"
+cp -rs "$(realpath "$kmod_src")/Kbuild" "$kmod_obj/"
+mkdir -p "$kmod_obj/tests"
+cp -rs "$(realpath "$kmod_src")/tests/kmod" "$kmod_obj/tests/"
+step "test modules: M=$kmod_obj" kmake M="$kmod_obj" modules ||
+	failed "test module build"
+
+stage_modules()
+{
+	rm -rf "$stage"
+	mkdir -p "$stage/etc/depmod.d"
+	# ndctl's test/core.c insists on the nfit_test builds of these modules.
+	for m in nfit device_dax dax_pmem dax_pmem_core dax_pmem_compat libnvdimm \
+		 nd_blk nd_btt nd_e820 nd_pmem; do
+		echo "override $m * extra"
+	done > "$stage/etc/depmod.d/nfit_test.conf"
+	kmake INSTALL_MOD_PATH="$stage" INSTALL_MOD_STRIP=1 modules_install &&
+	kmake INSTALL_MOD_PATH="$stage" INSTALL_MOD_STRIP=1 M=tools/testing/nvdimm modules_install &&
+	kmake INSTALL_MOD_PATH="$stage" INSTALL_MOD_STRIP=1 M="$kmod_obj" modules_install &&
+	depmod -b "$stage" -C "$stage/etc/depmod.d" "$kver" >> "$log" 2>&1
+}
+step "modules: staging for $kver" stage_modules || failed "module staging"
+
+# The override must really resolve to extra/, or nfit_test tests production code.
+p=$(modprobe -C /dev/null -d "$stage" -S "$kver" --show-depends nd_pmem 2>/dev/null | tail -n1)
+case "$p" in
+*/extra/*) ;;
+*) die "modules: nd_pmem resolves to '$p', not to nfit_test's extra/ build" ;;
+esac
+echo "$kver" > "$stage/kernelrelease"
+say "kernel: $kver, $(stat -c %s "$tree/arch/x86/boot/bzImage") bytes"

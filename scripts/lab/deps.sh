@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh - install the Debian 12 packages the lab needs, if any are missing,
+# and say which.  Needs root (or sudo) only when something is missing.
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+pkgs=(
+	# the base and the kernel build
+	linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev
+	xz-utils git rsync ccache kmod cpio
+	# the guest's user space, copied from the host
+	busybox-static ndctl daxctl e2fsprogs xfsprogs fio jq dmsetup util-linux
+	coreutils file
+	# the machine
+	qemu-system-x86 qemu-system-data
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null ||
+		die "missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})"
+	sudo=sudo
+fi
+say "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq || die "apt-get update failed"
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+	die "apt-get install ${missing[*]} failed"
+say "deps: installed ${#missing[@]} package(s)"
