@@ -41,14 +41,6 @@ base_id()
 {
 	local pkg
 	if [ -n "$ksrc" ]; then
-		[ -d "$ksrc" ] || die "KSRC=$ksrc: no such directory"
-		ksrc=$(cd "$ksrc" && pwd -P)
-		case "$ksrc/" in
-		"$(cd "$(dirname "$tree")" && pwd -P)"/*)
-			die "KSRC=$ksrc is inside the lab's build directory";;
-		esac
-		kver=$(check_61 "$ksrc") ||
-			die "KSRC=$ksrc is not a Linux 6.1 tree (its Makefile does not say VERSION = 6, PATCHLEVEL = 1)"
 		if git -C "$ksrc" rev-parse --git-dir >/dev/null 2>&1; then
 			echo "ksrc $ksrc $(git -C "$ksrc" rev-parse HEAD)" \
 				"$(git -C "$ksrc" status --porcelain | sha1sum | cut -c1-12)"
@@ -139,7 +131,7 @@ series_patches()
 # exactly as it was (the preview may create files and .rej files).
 show_reject()
 {
-	local p=$1 mark=$tree/.git/lab-reject-mark before rej
+	local p=$1 mark=$(realpath "$tree")/.git/lab-reject-mark before rej
 	touch "$mark"
 	before=$(git_t ls-files -o --exclude-standard | sort)
 	echo "---- $(basename "$p"): rejected hunks ----" >&2
@@ -181,8 +173,18 @@ apply_series()
 [ "$series" = none ] || [ -f "$series" ] || die "series file $series not found (SERIES=none builds the stock base)"
 command -v git >/dev/null || die "git is missing (make deps)"
 
-bid=$(base_id) || exit 1
 kver=
+if [ -n "$ksrc" ]; then
+	[ -d "$ksrc" ] || die "KSRC=$ksrc: no such directory"
+	ksrc=$(cd "$ksrc" && pwd -P)
+	case "$ksrc/" in
+	"$(realpath -m "$(dirname "$tree")")"/*)
+		die "KSRC=$ksrc is inside the lab's own build directory";;
+	esac
+	kver=$(check_61 "$ksrc") ||
+		die "KSRC=$ksrc is not a Linux 6.1 tree (its Makefile does not say VERSION = 6, PATCHLEVEL = 1)"
+fi
+bid=$(base_id) || exit 1
 if [ "$(cat "$tree/.git/lab-base-id" 2>/dev/null)" != "$bid" ]; then
 	check_no_local_work
 	step "base: new scratch tree $tree" create_tree || exit 1
