@@ -20,13 +20,18 @@ STAGE      := $(B)/stage
 BZIMAGE    := $(TREE)/arch/x86/boot/bzImage
 INITRD     := $(B)/initramfs.cpio
 TESTS_OUT  := $(B)/tests
+LIST       := $(TESTS_OUT)/kselftest-list.txt
+NDCTL_OUT  := build/ndctl
 FRAGMENTS  := configs/lab.config $(if $(filter 1,$(LAB_DEBUG)),configs/debug.config)
 
-# What `make run` (the main job) and `make check` (everything) run.
-RUN_SUITES   ?= smoke
-CHECK_SUITES ?= smoke
+# What `make run` (the main job) and `make check` (everything) run: one
+# quoted list of selectors per guest (guest/bin/lab-select); the guests boot
+# side by side, two at a time.  ndctl's mmap.sh alone takes longer than
+# everything else together, so it has a guest of its own.
+RUN_GUESTS   ?= smoke
+CHECK_GUESTS ?= 'ndctl:mmap.sh' 'ndctl -ndctl:mmap.sh' 'smoke'
 LAB_TIMEOUT  ?= 1800
-export LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND
+export LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND LAB_JOBS
 
 L := scripts/lab
 
@@ -37,7 +42,7 @@ help:
 	@echo 'The DAX pin lab (see README.md and Documentation/lab.rst)'
 	@echo ''
 	@echo '  make run        build base + series, boot, run the smoke suite (default)'
-	@echo '  make check      the same, running every test collection'
+	@echo '  make check      the same, running every test collection (smoke, ndctl)'
 	@echo '  make shell      boot the guest with a shell on this terminal'
 	@echo '  make kernel     only build (base, series, config, kernel, modules)'
 	@echo '  make export     write the scratch tree commits back into patches/'
@@ -65,26 +70,27 @@ config: base
 kernel: config
 	@$(L)/build.sh $(TREE) $(STAGE) . $(B)/kmod $(B)/logs/build.log
 
-tests: kernel
+ndctl: deps
+	@$(L)/ndctl.sh $(NDCTL_OUT)
+
+tests: kernel ndctl
 	@$(MAKE) -s --no-print-directory -C tests KTREE=$(abspath $(TREE)) \
-		INSTALL_PATH=$(abspath $(TESTS_OUT)) install
+		NDCTL_SRC=$(abspath $(NDCTL_OUT))/src INSTALL_PATH=$(abspath $(TESTS_OUT)) install
 
 initramfs: tests
-	@$(L)/initramfs.sh $(INITRD) $(STAGE) $(TESTS_OUT) guest
+	@$(L)/initramfs.sh $(INITRD) $(STAGE) $(TESTS_OUT) guest $(NDCTL_OUT)/src
 
 run: initramfs
-	@LAB_SUITES="$(RUN_SUITES)" $(L)/boot.sh test $(BZIMAGE) $(INITRD) $(B)/run
-	@$(L)/report.sh $(B)/run $(TESTS_OUT)/kselftest-list.txt $(RUN_SUITES)
+	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/run $(LIST) $(RUN_GUESTS)
 
 check: initramfs
-	@LAB_SUITES="$(CHECK_SUITES)" $(L)/boot.sh test $(BZIMAGE) $(INITRD) $(B)/check
-	@$(L)/report.sh $(B)/check $(TESTS_OUT)/kselftest-list.txt $(CHECK_SUITES)
+	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/check $(LIST) $(CHECK_GUESTS)
 
 shell: initramfs
 	@$(L)/boot.sh shell $(BZIMAGE) $(INITRD) $(B)/shell
 
 check-lab: initramfs
-	@$(L)/check-lab.sh $(BZIMAGE) $(INITRD) $(B) $(TESTS_OUT)/kselftest-list.txt
+	@$(L)/check-lab.sh $(BZIMAGE) $(INITRD) $(B) $(LIST)
 
 export:
 	@$(L)/export.sh $(TREE) $(SERIES)
@@ -92,4 +98,4 @@ export:
 clean:
 	@$(L)/clean.sh build
 
-.PHONY: help deps base config kernel tests initramfs run check shell check-lab export clean
+.PHONY: help deps base config kernel ndctl tests initramfs run check shell check-lab export clean

@@ -3,29 +3,36 @@
 #
 # boot.sh - boot the lab guest under QEMU on emulated persistent memory.
 #
-# usage: boot.sh test|shell BZIMAGE INITRD RUNDIR
+# usage: boot.sh test|shell BZIMAGE INITRD RUNDIR [LIST]
 #
-#   test   run LAB_SUITES and power off; the console (kernel log) goes to
-#          RUNDIR/console.log, the TAP stream to RUNDIR/tap.log, and each
-#          test's result line is echoed as it arrives
+#   test   run the tests LAB_TESTS selects from LIST (kselftest-list.txt)
+#          and power off; the console (kernel log) goes to
+#          RUNDIR/console.log, the TAP stream to RUNDIR/tap.log, the tests
+#          that should run to RUNDIR/selection, and each result line is
+#          echoed as it arrives
 #   shell  the same guest with an interactive shell on this terminal
 #
 # Environment (defaults in brackets):
-#   LAB_SUITES [smoke]     collections to run, space separated
+#   LAB_TESTS [smoke]      selectors (guest/bin/lab-select): suite,
+#                          suite:test, -suite:test
+#   LAB_ONLY []            of those, only suite:test[,suite:test...]
 #   LAB_INJECT []          lab self-check: fail or warn (see lab_selfcheck.sh)
-#   LAB_ONLY []            only these tests, as suite:test[,suite:test...]
+#   LAB_NAME []            a name for the progress lines (parallel guests)
 #   LAB_TIMEOUT [1800]     seconds before a hung guest is killed
-#   LAB_MEM [2G] LAB_SMP [2] LAB_NVDIMM [2G]   machine size
+#   LAB_MEM [8G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
 #   LAB_APPEND []          more kernel command line
 #
-# The machine: q35 with nvdimm=on, TCG (-accel tcg -cpu max: KVM does not work
-# on these hosts), one NVDIMM backed by a sparse file with a 2 MiB label area,
-# recreated empty at every boot so no run sees the last one's state.
+# The machine: q35 with nvdimm=on, TCG (-accel tcg -cpu max: KVM does not
+# work on these hosts); one NVDIMM backed by a sparse file with a 2 MiB label
+# area (ACPI.NFIT); guest RAM from 4 GiB to 7 GiB turned into legacy e820
+# pmem by memmap=3G!4G (ndctl's dax-dev, dax.sh, device-dax, mmap.sh use
+# it); a 4 GiB virtio scratch disk.  The backing files are sparse and made
+# anew at every boot, so no run sees the last one's state.
 
 set -u
 . "$(dirname "$0")/lib.sh"
 
-mode=$1 kernel=$2 initrd=$3 rundir=$4
+mode=$1 kernel=$2 initrd=$3 rundir=$4 list=${5:-}
 qemu=${LAB_QEMU:-qemu-system-x86_64}
 timeout_s=${LAB_TIMEOUT:-1800}
 
@@ -35,20 +42,28 @@ command -v "$qemu" >/dev/null ||
 [ -f "$initrd" ] || die "no initramfs at $initrd (run 'make initramfs')"
 
 mkdir -p "$rundir"
-nvdimm=$rundir/nvdimm0.img
-rm -f "$nvdimm" "$rundir/console.log" "$rundir/tap.log" "$rundir/qemu.status"
-truncate -s "${LAB_NVDIMM:-2G}" "$nvdimm"
+nvdimm=$rundir/nvdimm0.img scratch=$rundir/scratch.img
+rm -f "$nvdimm" "$scratch" "$rundir"/{console.log,tap.log,qemu.status,selection}
+truncate -s "${LAB_NVDIMM:-8G}" "$nvdimm"
+truncate -s 4G "$scratch"
 
-append="console=ttyS0 oops=panic panic=-1 lab.mode=$mode"
-append+=" lab.suites=$(echo ${LAB_SUITES:-smoke} | tr ' ' ,)"
+tests=$(echo ${LAB_TESTS:-smoke} | tr ' ' ,)
+if [ "$mode" = test ]; then
+	[ -f "$list" ] || die "boot: no test list $list"
+	"$(dirname "$0")"/../../guest/bin/lab-select "$list" ${LAB_TESTS:-smoke} > "$rundir/selection"
+	[ -s "$rundir/selection" ] || die "boot: '${LAB_TESTS:-smoke}'${LAB_ONLY:+ with LAB_ONLY=$LAB_ONLY} selects no test"
+fi
+
+append="console=ttyS0 oops=panic panic=-1 memmap=3G!4G lab.mode=$mode lab.tests=$tests"
 [ -n "${LAB_INJECT:-}" ] && append+=" lab.inject=$LAB_INJECT"
 [ -n "${LAB_ONLY:-}" ] && append+=" lab.only=$LAB_ONLY"
 append+=" ${LAB_APPEND:-}"
 
 args=(-machine q35,nvdimm=on -accel tcg -cpu max
-      -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-2G},slots=4,maxmem=32G"
-      -object "memory-backend-file,id=nvmem0,share=on,mem-path=$nvdimm,size=${LAB_NVDIMM:-2G},align=2M"
+      -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-8G},slots=4,maxmem=32G"
+      -object "memory-backend-file,id=nvmem0,share=on,mem-path=$nvdimm,size=${LAB_NVDIMM:-8G},align=2M"
       -device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=2M
+      -drive "file=$scratch,if=virtio,format=raw,cache=unsafe"
       -kernel "$kernel" -initrd "$initrd" -append "$append"
       -nodefaults -display none -no-reboot)
 # qboot boots in a fraction of SeaBIOS's time (kunit.py uses it too).
@@ -60,7 +75,8 @@ if [ "$mode" = shell ]; then
 	exec "$qemu" "${args[@]}" -serial mon:stdio -serial "file:$rundir/tap.log"
 fi
 
-say "boot: guest running suites '${LAB_SUITES:-smoke}' (timeout ${timeout_s}s, logs in $rundir)"
+name=${LAB_NAME:+$LAB_NAME: }
+say "boot: ${name}guest running $(wc -l < "$rundir/selection") tests of '${LAB_TESTS:-smoke}' (timeout ${timeout_s}s, logs in $rundir)"
 : > "$rundir/tap.log"
 timeout -s KILL "$timeout_s" "$qemu" "${args[@]}" \
 	-serial "file:$rundir/console.log" -serial "file:$rundir/tap.log" \
@@ -68,7 +84,7 @@ timeout -s KILL "$timeout_s" "$qemu" "${args[@]}" \
 qpid=$!
 # Echo each result as the guest reports it.
 tail -n +1 -f --pid=$qpid "$rundir/tap.log" 2>/dev/null |
-	grep --line-buffered -E '^(not )?ok ' | sed -u 's/^/  guest: /' >&2 &
+	tr -d '\r' | grep --line-buffered -E '^(not )?ok ' | sed -u "s/^/  ${name:-guest: }/" >&2 &
 wait $qpid
 rc=$?
 sleep 0.5
@@ -79,5 +95,5 @@ if [ $rc -ne 0 ] && [ $timed_out -eq 0 ]; then
 	echo "---- QEMU exited with $rc ----" >&2
 	tail -n 20 "$rundir/qemu.out" >&2
 fi
-say "boot: guest finished (QEMU rc=$rc$([ $timed_out = 1 ] && echo ", killed at the ${timeout_s}s timeout"))"
+say "boot: ${name}guest finished (QEMU rc=$rc$([ $timed_out = 1 ] && echo ", killed at the ${timeout_s}s timeout"))"
 exit 0

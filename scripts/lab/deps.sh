@@ -13,7 +13,10 @@ pkgs=(
 	xz-utils git rsync ccache kmod cpio
 	# the guest's user space, copied from the host
 	busybox-static ndctl daxctl e2fsprogs xfsprogs fio jq dmsetup util-linux
-	coreutils file
+	uuid-runtime coreutils file trace-cmd
+	# ndctl's test suite, built from trixie's source (scripts/lab/ndctl.sh)
+	meson ninja-build pkg-config libkmod-dev libudev-dev uuid-dev libjson-c-dev
+	libkeyutils-dev libiniparser-dev libtraceevent-dev libtracefs-dev
 	# the machine
 	qemu-system-x86 qemu-system-data
 )

@@ -3,7 +3,7 @@
 #
 # initramfs.sh - assemble the guest's root file system as an initramfs.
 #
-# usage: initramfs.sh OUT STAGE TESTS GUEST
+# usage: initramfs.sh OUT STAGE TESTS GUEST NDCTL_SRC
 #
 #   OUT    the cpio archive to write (uncompressed: unpacking is faster
 #          under TCG than gunzip)
@@ -11,6 +11,9 @@
 #   TESTS  installed test collections (tests/Makefile install), with the base
 #          tree's kselftest runner
 #   GUEST  the project's guest/ directory: init and helpers
+#   NDCTL_SRC  ndctl's source and meson build (ndctl.sh): its test scripts,
+#          tools and test programs, at the same absolute path as here,
+#          since meson's test commands and environment name them so
 #
 # The guest is Debian 12's own binaries and their libraries, copied from the
 # host, with busybox-static for everything else.  No package manager, no
@@ -19,14 +22,14 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-out=$1 stage=$2 tests=$3 guest=$4
-root=$out.d
+out=$1 stage=$2 tests=$3 guest=$4 ndctl=$(realpath "$5")
+root=$(realpath -m "$out.d")
 
 # Host programs the guest needs, by name. Those missing on the host are an
 # error (make deps installs them), never a silent gap in the guest.
 progs="bash timeout sort jq ndctl daxctl kmod modprobe insmod rmmod modinfo depmod
 	mkfs.ext4 mke2fs e2fsck dumpe2fs debugfs filefrag mkfs.xfs xfs_io xfs_db
-	fallocate mountpoint losetup blkdiscard dmsetup fio getconf"
+	fallocate mountpoint losetup blkdiscard dmsetup fio getconf trace-cmd uuidgen"
 
 rm -rf "$root"
 mkdir -p "$root"/usr/{bin,sbin,lib,lib64} "$root"/{etc,proc,sys,dev,tmp,run,mnt,root,lab}
@@ -88,6 +91,15 @@ kver=$(cat "$stage/kernelrelease")
 mkdir -p "$root/lib/modules" "$root/etc/depmod.d"
 cp -a "$stage/lib/modules/$kver" "$root/usr/lib/modules/"
 cp "$stage/etc/depmod.d/nfit_test.conf" "$root/etc/depmod.d/"
+
+# ndctl's test suite: scripts and data, tools, test programs and their
+# libraries; no objects.
+(cd / && find "${ndctl#/}/test" "${ndctl#/}/build" -type d -name '*.p' -prune -o \
+	\( -type f -o -type l \) ! -name '*.o' ! -name '*.a' ! -name '*.ninja' -print) |
+	(cd / && cpio --quiet -pdm "$root") || die "initramfs: copying $ndctl failed"
+for f in $(find "$ndctl/build" -type f -perm -u+x); do
+	file -b "$f" | grep -q '^ELF' && put_elf "$f"
+done
 
 # The tests and the guest's own scripts.
 cp -a "$tests" "$root/lab/tests"

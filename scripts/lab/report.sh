@@ -1,71 +1,85 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# report.sh - turn a guest run into a verdict.
+# report.sh - turn one or more guest runs into one verdict.
 #
-# usage: report.sh RUNDIR LIST SUITE...
+# usage: report.sh OUT
 #
-#   RUNDIR  holds console.log (kernel log), tap.log (TAP) and qemu.status
-#   LIST    the installed kselftest-list.txt: what should have run
+# OUT holds one directory per guest (guests.sh); each (boot.sh) holds console.log (the kernel log), tap.log (TAP),
+# selection (the tests that should have run there) and qemu.status.
 #
 # One line per test, then "N passed, N failed, N skipped".  A test fails when
 # its TAP line says so, when it never reported (guest crashed or hung), or
 # when the kernel printed a WARNING, BUG, Oops, KASAN, lockdep, hung-task or
 # stall report while it ran; a report outside any test fails the run as
-# "(boot)" or "(between tests)".  Exit status 0 only if nothing failed.
+# "(boot)" or "(between tests)".  Each test's own output is kept as
+# OUT/GUEST/logs/SUITE:TEST.log, the verdicts as OUT/results.txt.  Exit
+# status 0 only if nothing failed.
 
 set -u
 . "$(dirname "$0")/lib.sh"
 
-rundir=$1 list=$2
-shift 2
-[ -f "$rundir/console.log" ] && [ -f "$rundir/tap.log" ] || die "report: no guest logs in $rundir"
-# Serial ports deliver CRLF line ends.
-console=$rundir/console.txt tap=$rundir/tap.txt
-tr -d '\r' < "$rundir/console.log" > "$console"
-tr -d '\r' < "$rundir/tap.log" > "$tap"
+out=${1:?usage: report.sh OUT}
+rundirs=$(for s in "$out"/*/selection; do [ -f "$s" ] && dirname "$s"; done)
+[ -n "$rundirs" ] || die "report: no guest runs in $out"
 
-# Kernel reports, each with the test that was running: "test<TAB>line".
-# The guest marks tests in the kernel log (guest/bin/lab-run).
-awk '
+result()
+{
+	printf '%-5s %s%s\n' "$1" "$2" "${3:+  ($3)}"
+}
+
+# Kernel reports of one run, each with the test that was running:
+# "suite:test<TAB>line".  The guest marks tests in the kernel log
+# (guest/bin/lab-run).
+kernel_reports()
+{
+	awk '
 	/lab: test-start / { cur = $NF; next }
 	/lab: test-end /   { cur = "(between tests)"; next }
 	/lab: userspace up/ { cur = "(between tests)"; next }
 	/WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG at|KASAN|INFO: task .* blocked for more than|INFO: possible|self-detected stall|detected stalls|Fixing recursive fault/ {
 		print (cur == "" ? "(boot)" : cur) "\t" $0
-	}' "$console" > "$rundir/kernel-reports.txt"
-
-# Where the guest stopped, if it stopped inside a test.
-last_running=$(awk '/lab: test-start / { cur = $NF } /lab: test-end / { cur = "" }
-		    END { print cur }' "$console")
-status=$(cat "$rundir/qemu.status" 2>/dev/null)
-done_marker=$(grep -c '^# lab: all suites done' "$tap")
-
-pass=0 fail=0 skip=0
-: > "$rundir/results.txt"
-result()
-{
-	printf '%-5s %s%s\n' "$1" "$2" "${3:+  ($3)}" | tee -a "$rundir/results.txt"
-	case $1 in
-	PASS) pass=$((pass + 1)) ;;
-	SKIP) skip=$((skip + 1)) ;;
-	*) fail=$((fail + 1)) ;;
-	esac
+	}' "$1"
 }
 
-for suite in "$@"; do
-	for t in $(sed -n "s/^$suite://p" "$list"); do
-		case ",${LAB_ONLY:-$suite:$t}," in *",$suite:$t,"*) ;; *) continue ;; esac
-		line=$(grep -E "^(not )?ok [0-9]+ selftests: $suite: $t( |$)" "$tap" | tail -n1)
-		reports=$(awk -F'\t' -v t="$suite:$t" '$1 == t { print $2 }' "$rundir/kernel-reports.txt")
+# Split the TAP stream into one log per test (runner.sh prints
+# "# selftests: SUITE: TEST" before a test and "ok N selftests: ..." after).
+split_logs()
+{
+	mkdir -p "$2"
+	awk -v dir="$2" '
+	/^# selftests: / { f = dir "/" $3 $4 ".log"; sub(/: /, ":", f); next }
+	/^(not )?ok [0-9]+ selftests: / { if (f) close(f); f = ""; next }
+	f { print > f }' "$1"
+}
+
+report_run()
+{
+	local rundir=$1 console tap status last_running t line reports why verdict
+	[ -f "$rundir/console.log" ] && [ -f "$rundir/tap.log" ] && [ -f "$rundir/selection" ] ||
+		die "report: $rundir lacks console.log, tap.log or selection"
+	# Serial ports deliver CRLF line ends.
+	console=$rundir/console.txt tap=$rundir/tap.txt
+	tr -d '\r' < "$rundir/console.log" > "$console"
+	tr -d '\r' < "$rundir/tap.log" > "$tap"
+	kernel_reports "$console" > "$rundir/kernel-reports.txt"
+	split_logs "$tap" "$rundir/logs"
+	# Where the guest stopped, if it stopped inside a test.
+	last_running=$(awk '/lab: test-start / { cur = $NF } /lab: test-end / { cur = "" }
+			    END { print cur }' "$console")
+	status=$(cat "$rundir/qemu.status" 2>/dev/null)
+
+	while read -r t; do
+		line=$(grep -E "^(not )?ok [0-9]+ selftests: ${t%%:*}: ${t#*:}( |$)" "$tap" | tail -n1)
+		reports=$(awk -F'\t' -v t="$t" '$1 == t { print $2 }' "$rundir/kernel-reports.txt")
 		why=
 		case $line in
-		"ok "*"# SKIP"*) verdict=SKIP why="skipped: ${line##*# SKIP}" ;;
+		"ok "*"# SKIP"*) verdict=SKIP why="skipped${line##*# SKIP}" ;;
 		"ok "*) verdict=PASS ;;
 		"not ok "*) verdict=FAIL why=${line##*# } ;;
 		*)
 			verdict=FAIL
-			if [ "$last_running" = "$suite:$t" ]; then
+			if [ "$last_running" = "$t" ]; then
 				case $status in
 				*timeout=1*) why="guest hung: killed at the ${status##*seconds=}s timeout during this test" ;;
 				*) why="guest died during this test" ;;
@@ -78,22 +92,32 @@ for suite in "$@"; do
 			verdict=FAIL
 			why="${why:+$why; }kernel report: $(echo "$reports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
 		fi
-		result "$verdict" "$suite:$t" "$why"
+		# A skip must say why: the test's own "SKIP: ..." line, or its last.
+		if [ $verdict = SKIP ] && [ -f "$rundir/logs/$t.log" ]; then
+			why=$( (grep -m1 '^# SKIP: ' "$rundir/logs/$t.log" || tail -n1 "$rundir/logs/$t.log") |
+				sed 's/^#* *//')
+		fi
+		result "$verdict" "$t" "$why"
 		[ -n "$reports" ] && echo "$reports" | sed 's/^/        /' | head -n 5
-	done
-done
+	done < "$rundir/selection"
 
-# Reports outside any test still fail the run.
-while IFS=$'\t' read -r who what; do
-	case $who in
-	"(boot)"|"(between tests)") result FAIL "$who" "kernel report: ${what#\[*\] }" ;;
-	esac
-done < "$rundir/kernel-reports.txt"
+	# Reports outside any test still fail the run.
+	while IFS=$'\t' read -r who what; do
+		case $who in
+		"(boot)"|"(between tests)") result FAIL "$who" "kernel report: ${what#\[*\] }" ;;
+		esac
+	done < "$rundir/kernel-reports.txt"
 
-if [ "$done_marker" -eq 0 ] && [ -z "$last_running" ]; then
-	result FAIL "(guest)" "the guest did not finish its suites ($status)"
-fi
+	if ! grep -q '^# lab: all suites done' "$tap" && [ -z "$last_running" ]; then
+		result FAIL "(guest $rundir)" "the guest did not finish ($status)"
+	fi
+}
 
-echo "logs: $console (kernel), $tap (TAP), $rundir/results.txt"
+for r in $rundirs; do
+	report_run "$r"
+done | tee "$out/results.txt"
+res=$out/results.txt
+pass=$(grep -c '^PASS' "$res") fail=$(grep -c '^FAIL' "$res") skip=$(grep -c '^SKIP' "$res")
+echo "logs: $(for r in $rundirs; do printf '%s/ ' "$r"; done)(console.txt: kernel log, tap.txt: TAP, logs/: one per test)"
 echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+[ "$fail" -eq 0 ]
