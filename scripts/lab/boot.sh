@@ -19,14 +19,17 @@
 #   LAB_INJECT []          lab self-check: fail or warn (see lab_selfcheck.sh)
 #   LAB_NAME []            a name for the progress lines (parallel guests)
 #   LAB_TIMEOUT [1800]     seconds before a hung guest is killed
-#   LAB_MEM [8G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
+#   LAB_MEM [12G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
 #   LAB_APPEND []          more kernel command line
 #
 # The machine: q35 with nvdimm=on, TCG (-accel tcg -cpu max: KVM does not
 # work on these hosts); one NVDIMM backed by a sparse file with a 2 MiB label
-# area (ACPI.NFIT); guest RAM from 4 GiB to 7 GiB turned into legacy e820
-# pmem by memmap=3G!4G (ndctl's dax-dev, dax.sh, device-dax, mmap.sh use
-# it); a 4 GiB virtio scratch disk.  The backing files are sparse and made
+# area (ACPI.NFIT); guest RAM from 8 GiB to 11 GiB turned into legacy e820
+# pmem by memmap=3G!8G (ndctl's dax-dev, dax.sh, device-dax, mmap.sh use
+# it) - not lower: nfit_test hands out fake physical addresses from 4 GiB to
+# 8 GiB, and while it is loaded its phys_to_pfn_t() wrapper strips PFN_MAP
+# from any pfn in that range, real pmem included; a 4 GiB virtio scratch
+# disk.  The backing files are sparse and made
 # anew at every boot, so no run sees the last one's state.
 
 set -u
@@ -54,13 +57,13 @@ if [ "$mode" = test ]; then
 	[ -s "$rundir/selection" ] || die "boot: '${LAB_TESTS:-smoke}'${LAB_ONLY:+ with LAB_ONLY=$LAB_ONLY} selects no test"
 fi
 
-append="console=ttyS0 oops=panic panic=-1 memmap=3G!4G lab.mode=$mode lab.tests=$tests"
+append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$mode lab.tests=$tests"
 [ -n "${LAB_INJECT:-}" ] && append+=" lab.inject=$LAB_INJECT"
 [ -n "${LAB_ONLY:-}" ] && append+=" lab.only=$LAB_ONLY"
 append+=" ${LAB_APPEND:-}"
 
 args=(-machine q35,nvdimm=on -accel tcg -cpu max
-      -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-8G},slots=4,maxmem=32G"
+      -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-12G},slots=4,maxmem=40G"
       -object "memory-backend-file,id=nvmem0,share=on,mem-path=$nvdimm,size=${LAB_NVDIMM:-8G},align=2M"
       -device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=2M
       -drive "file=$scratch,if=virtio,format=raw,cache=unsafe"
