@@ -12,8 +12,8 @@
 #          tree's kselftest runner
 #   GUEST  the project's guest/ directory: init and helpers
 #   NDCTL_SRC  ndctl's source and meson build (ndctl.sh): its test scripts,
-#          tools and test programs, at the same absolute path as here,
-#          since meson's test commands and environment name them so
+#          tools and test programs go to /ndctl in the guest (tests/ndctl
+#          rewrites meson's paths to match)
 #
 # The guest is Debian 12's own binaries and their libraries, copied from the
 # host, with busybox-static for everything else.  No package manager, no
@@ -94,9 +94,10 @@ cp "$stage/etc/depmod.d/nfit_test.conf" "$root/etc/depmod.d/"
 
 # ndctl's test suite: scripts and data, tools, test programs and their
 # libraries; no objects.
-(cd / && find "${ndctl#/}/test" "${ndctl#/}/build" -type d -name '*.p' -prune -o \
+mkdir -p "$root/ndctl"
+(cd "$ndctl" && find test build -type d -name '*.p' -prune -o \
 	\( -type f -o -type l \) ! -name '*.o' ! -name '*.a' ! -name '*.ninja' -print) |
-	(cd / && cpio --quiet -pdm "$root") || die "initramfs: copying $ndctl failed"
+	(cd "$ndctl" && cpio --quiet -pdm "$root/ndctl") || die "initramfs: copying $ndctl failed"
 for f in $(find "$ndctl/build" -type f -perm -u+x); do
 	file -b "$f" | grep -q '^ELF' && put_elf "$f"
 done
