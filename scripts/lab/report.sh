@@ -8,13 +8,23 @@
 # OUT holds one directory per guest (guests.sh); each (boot.sh) holds console.log (the kernel log), tap.log (TAP),
 # selection (the tests that should have run there) and qemu.status.
 #
-# One line per test, then "N passed, N failed, N skipped".  A test fails when
-# its TAP line says so, when it never reported (guest crashed or hung), or
-# when the kernel printed a WARNING, BUG, Oops, KASAN, lockdep, hung-task or
-# stall report while it ran; a report outside any test fails the run as
-# "(boot)" or "(between tests)".  Each test's own output is kept as
-# OUT/GUEST/logs/SUITE:TEST.log, the verdicts as OUT/results.txt.  Exit
-# status 0 only if nothing failed.
+# One line per test, then "N passed, N failed, N skipped, ...".  A test
+# built on kselftest_harness.h gets one line per test case instead
+# ("suite:prog/variant.case").  A test fails when its TAP line says so,
+# when it never reported (guest crashed or hung), or when the kernel
+# printed a WARNING, BUG, Oops, KASAN, lockdep, hung-task or stall report
+# while it ran (test cases mark their start in the kernel log with
+# "lab: subtest-start NAME", so a report is placed in the case); a report
+# outside any test fails the run as "(boot)" or "(between tests)".  A
+# failure's "evidence: ..." line, if the test printed one, is quoted.
+#
+# tests/expected (LAB_EXPECTED) lists the failures that are expected on
+# this kernel flavor (LAB_FLAVOR: stock or series), with the reason and
+# the patch or series phase that fixes them: they are reported as XFAIL,
+# and one that passes as XPASS, which fails the run until the entry is
+# promoted.  Each test's own output is kept as OUT/GUEST/logs/SUITE:TEST.log,
+# the verdicts as OUT/results.txt and, one "id<TAB>raw<TAB>verdict<TAB>why"
+# line each, OUT/results.tsv.  Exit status 0 only if nothing failed.
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -28,18 +38,41 @@ result()
 	printf '%-5s %s%s\n' "$1" "$2" "${3:+  ($3)}"
 }
 
-# Kernel reports of one run, each with the test that was running:
-# "suite:test<TAB>line".  The guest marks tests in the kernel log
-# (guest/bin/lab-run).
+# Kernel reports of one run, each with the test and the test case that
+# was running: "suite:test<TAB>case<TAB>line".  The guest marks tests in the
+# kernel log (guest/bin/lab-run), test cases mark themselves.
 kernel_reports()
 {
 	awk '
-	/lab: test-start / { cur = $NF; next }
-	/lab: test-end /   { cur = "(between tests)"; next }
+	/lab: test-start / { cur = $NF; sub_ = ""; next }
+	/lab: test-end /   { cur = "(between tests)"; sub_ = ""; next }
+	/lab: subtest-start / { sub_ = case_id($NF); next }
 	/lab: userspace up/ { cur = "(between tests)"; next }
 	/WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG at|KASAN|INFO: task .* blocked for more than|INFO: possible|self-detected stall|detected stalls|Fixing recursive fault/ {
-		print (cur == "" ? "(boot)" : cur) "\t" $0
-	}' "$1"
+		print (cur == "" ? "(boot)" : cur) "\t" sub_ "\t" $0
+	}
+	function case_id(n) { sub(/^[^.]*\./, "", n); return n }' "$1"
+}
+
+# The kernel log lines printed while test $2 ran.
+test_window()
+{
+	awk -v t="$2" '/lab: test-start / { on = ($NF == t) } on { print } /lab: test-end / { on = 0 }' "$1"
+}
+
+# Expectations (tests/expected) for this flavor, as
+# "kind<TAB>glob<TAB>fixed-by<TAB>signature<TAB>reason" (signature "-" for
+# xfail: read splits on tabs, and would merge an empty field).
+expectations()
+{
+	[ -f "$expected" ] || return 0
+	awk -v flavor="${LAB_FLAVOR:-series}" '
+	/^[ \t]*(#|$)/ { next }
+	$2 != flavor && $2 != "*" { next }
+	$1 == "xfail" { r = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r)
+			print "xfail\t" $3 "\t" $4 "\t-\t" r }
+	$1 == "known" { r = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r)
+			print "known\t" $3 "\t" $4 "\t" $5 "\t" r }' "$expected"
 }
 
 # Split the TAP stream into one log per test (runner.sh prints
@@ -53,9 +86,57 @@ split_logs()
 	f { print > f }' "$1"
 }
 
+# verdict ID RAW WHY [WINDOW]: apply the expectations to one result and
+# print it (results.txt) and record it (results.tsv).
+verdict()
+{
+	local id=$1 raw=$2 why=$3 window=${4:-} v=$2 kind glob fixed sig reason
+	while IFS=$'\t' read -r kind glob fixed sig reason; do
+		# shellcheck disable=SC2053 # the glob is meant to match
+		[[ $id == $glob ]] || continue
+		case $kind/$raw in
+		xfail/FAIL) v=XFAIL why="expected: $reason; fixed by $fixed${why:+ -- $why}" ;;
+		xfail/PASS) v=XPASS why="expected to fail ($reason) but passed: promote it (tests/expected, fixed by $fixed)" ;;
+		known/FAIL)
+			# Only a report on an otherwise good run is excused.
+			if [[ $why == "kernel report:"* ]] && [ -n "$window" ] && grep -Eq -- "$sig" "$window"; then
+				v=XFAIL why="known base defect, fixed by $fixed: $reason -- $why"
+			fi ;;
+		esac
+		break
+	done < "$rundir/expectations.txt"
+	result "$v" "$id" "$why"
+	printf '%s\t%s\t%s\t%s\n' "$id" "$raw" "$v" "$why" >> "$rundir/results.tsv"
+}
+
+# The test cases of one kselftest_harness program, from its log: one
+# "name<TAB>result<TAB>reason" line each; result is ok, not ok, skip, or
+# running (it started and never finished: the guest died).
+harness_cases()
+{
+	awk '
+	/^# #  RUN +/ { running = $4; next }
+	/^# (not )?ok [0-9]+ [^ ]+\.[^ ]+/ {
+		n = ($2 == "not") ? $5 : $4; r = ($2 == "not") ? "not ok" : "ok"
+		reason = ""
+		if (match($0, /# SKIP.*/)) { r = "skip"; reason = substr($0, RSTART + 7) }
+		print n "\t" r "\t" reason; running = ""; next }
+	END { if (running != "") print running "\trunning\t" }' "$1"
+}
+
+# The first "evidence: ..." line test case $2 printed in log $1.
+case_evidence()
+{
+	awk -v c="$2" '
+	/^# #  RUN +/ { on = ($4 == c) }
+	on && /evidence: / { sub(/.*evidence: /, ""); print; exit }
+	/^# (not )?ok [0-9]+ / { on = 0 }' "$1"
+}
+
 report_run()
 {
-	local rundir=$1 console tap status last_running t line reports why verdict
+	local rundir=$1 console tap status last_running t line reports why verdict log
+	local c res reason id creports ev window cases explained
 	[ -f "$rundir/console.log" ] && [ -f "$rundir/tap.log" ] && [ -f "$rundir/selection" ] ||
 		die "report: $rundir lacks console.log, tap.log or selection"
 	# Serial ports deliver CRLF line ends.
@@ -63,6 +144,8 @@ report_run()
 	tr -d '\r' < "$rundir/console.log" > "$console"
 	tr -d '\r' < "$rundir/tap.log" > "$tap"
 	kernel_reports "$console" > "$rundir/kernel-reports.txt"
+	expectations > "$rundir/expectations.txt"
+	: > "$rundir/results.tsv"
 	split_logs "$tap" "$rundir/logs"
 	# Where the guest stopped, if it stopped inside a test.
 	last_running=$(awk '/lab: test-start / { cur = $NF } /lab: test-end / { cur = "" }
@@ -71,7 +154,9 @@ report_run()
 
 	while read -r t; do
 		line=$(grep -E "^(not )?ok [0-9]+ selftests: ${t%%:*}: ${t#*:}( |$)" "$tap" | tail -n1)
-		reports=$(awk -F'\t' -v t="$t" '$1 == t { print $2 }' "$rundir/kernel-reports.txt")
+		log=$rundir/logs/$t.log
+		window=$rundir/window.txt
+		test_window "$console" "$t" > "$window"
 		why=
 		case $line in
 		"ok "*"# SKIP"*) verdict=SKIP why="skipped${line##*# SKIP}" ;;
@@ -88,21 +173,56 @@ report_run()
 				why="did not run"
 			fi ;;
 		esac
+
+		# A harness program: one line per test case.
+		cases=
+		[ -f "$log" ] && cases=$(harness_cases "$log")
+		explained=
+		while IFS=$'\t' read -r c res reason; do
+			[ -n "$c" ] || continue
+			id=$t/${c#*.}
+			creports=$(awk -F'\t' -v t="$t" -v c="${c#*.}" '$1 == t && $2 == c { print $3 }' \
+				"$rundir/kernel-reports.txt")
+			case $res in
+			ok) res=PASS why2= ;;
+			skip) res=SKIP why2="skipped: $reason" ;;
+			running) res=FAIL why2="${why%% during this test*} during this test case" explained=1 ;;
+			*) res=FAIL why2= explained=1 ;;
+			esac
+			if [ -n "$creports" ]; then
+				res=FAIL
+				why2="${why2:+$why2; }kernel report: $(echo "$creports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
+			fi
+			if [ $res = FAIL ]; then
+				ev=$(case_evidence "$log" "$c")
+				[ -n "$ev" ] && why2="${why2:+$why2; }evidence: $ev"
+				[ -n "$why2" ] || why2="failed: see $log"
+			fi
+			verdict "$id" "$res" "$why2" "$window"
+			[ -n "$creports" ] && echo "$creports" | sed 's/^/        /' | head -n 5
+		done <<< "$cases"
+
+		# The program's own line: always for a plain test; for a harness
+		# program only if something is left that no test case explains.
+		reports=$(awk -F'\t' -v t="$t" '$1 == t && $2 == "" { print $3 }' "$rundir/kernel-reports.txt")
 		if [ -n "$reports" ]; then
 			verdict=FAIL
 			why="${why:+$why; }kernel report: $(echo "$reports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
 		fi
-		# A skip must say why: the test's own "SKIP: ..." line, or its last.
-		if [ $verdict = SKIP ] && [ -f "$rundir/logs/$t.log" ]; then
-			why=$( (grep -m1 '^# SKIP: ' "$rundir/logs/$t.log" || tail -n1 "$rundir/logs/$t.log") |
-				sed 's/^#* *//')
+		if [ -n "$cases" ] && [ -z "$reports" ] && { [ $verdict != FAIL ] || [ -n "$explained" ] && [ -n "$line" ]; }; then
+			continue
 		fi
-		result "$verdict" "$t" "$why"
+		# A skip must say why: the test's own "SKIP: ..." line, or its last.
+		if [ $verdict = SKIP ] && [ -f "$log" ]; then
+			why=$( (grep -m1 '^# SKIP: ' "$log" || tail -n1 "$log") | sed 's/^#* *//')
+		fi
+		verdict "$t" "$verdict" "$why" "$window"
 		[ -n "$reports" ] && echo "$reports" | sed 's/^/        /' | head -n 5
 	done < "$rundir/selection"
+	rm -f "$rundir/window.txt"
 
 	# Reports outside any test still fail the run.
-	while IFS=$'\t' read -r who what; do
+	while IFS=$'\t' read -r who _ what; do
 		case $who in
 		"(boot)"|"(between tests)") result FAIL "$who" "kernel report: ${what#\[*\] }" ;;
 		esac
@@ -113,11 +233,14 @@ report_run()
 	fi
 }
 
+out=$(realpath "$out")
+expected=${LAB_EXPECTED:-$(dirname "$0")/../../tests/expected}
 for r in $rundirs; do
 	report_run "$r"
 done | tee "$out/results.txt"
 res=$out/results.txt
-pass=$(grep -c '^PASS' "$res") fail=$(grep -c '^FAIL' "$res") skip=$(grep -c '^SKIP' "$res")
+cat "$out"/*/results.tsv > "$out/results.tsv" 2>/dev/null
+n() { grep -c "^$1 " "$res"; }
 echo "logs: $(for r in $rundirs; do printf '%s/ ' "$r"; done)(console.txt: kernel log, tap.txt: TAP, logs/: one per test)"
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+echo "$(n PASS) passed, $(n FAIL) failed, $(n SKIP) skipped, $(n XFAIL) expected failures, $(n XPASS) unexpected passes"
+[ "$(n FAIL)" -eq 0 ] && [ "$(n XPASS)" -eq 0 ]
