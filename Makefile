@@ -28,10 +28,16 @@ FRAGMENTS  := configs/lab.config $(if $(filter 1,$(LAB_DEBUG)),configs/debug.con
 # quoted list of selectors per guest (guest/bin/lab-select); the guests boot
 # side by side, two at a time.  ndctl's mmap.sh alone takes longer than
 # everything else together, so it has a guest of its own.
+# The reproducers that can take the guest down (an Oops on a kernel without
+# the fix) get a guest each.
+REPRO_CRASH  := repro:devdax_unbind repro:fsdax_unbind
+REPRO_GUESTS ?= 'repro $(addprefix -,$(REPRO_CRASH))' $(REPRO_CRASH)
 RUN_GUESTS   ?= smoke
-CHECK_GUESTS ?= 'ndctl:mmap.sh' 'ndctl -ndctl:mmap.sh' 'smoke'
+CHECK_GUESTS ?= 'ndctl:mmap.sh' 'ndctl -ndctl:mmap.sh' 'smoke repro $(addprefix -,$(REPRO_CRASH))' \
+		$(REPRO_CRASH)
 LAB_TIMEOUT  ?= 1800
-export LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND LAB_JOBS
+LAB_FLAVOR   := $(FLAVOR)
+export LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND LAB_JOBS LAB_ITER LAB_FLAVOR
 
 L := scripts/lab
 
@@ -46,6 +52,7 @@ help:
 	@echo '  make shell      boot the guest with a shell on this terminal'
 	@echo '  make kernel     only build (base, series, config, kernel, modules)'
 	@echo '  make export     write the scratch tree commits back into patches/'
+	@echo '  make repro      the reproducers on the stock base and on the series: a table'
 	@echo '  make check-lab  prove a failing test and a kernel WARNING turn a run red'
 	@echo '  make deps       install missing Debian packages'
 	@echo '  make clean      remove build/ (refuses if a scratch tree has unexported work)'
@@ -54,6 +61,7 @@ help:
 	@echo '  KSRC=/path      a v6.1.y tree instead of Debian linux-source-6.1 (only read)'
 	@echo '  LAB_DEBUG=1     add configs/debug.config (KASAN), in build/<flavor>-debug'
 	@echo '  LAB_ONLY=smoke:dax_mmap[,...]  run only these tests'
+	@echo '  LAB_ITER=100    stress mode: each reproducer case 100 times'
 	@echo '  LAB_INJECT=fail|warn, LAB_TIMEOUT=<s>, LAB_MEM, LAB_SMP, LAB_NVDIMM'
 	@echo ''
 	@echo '  this invocation: $(B) (tree $(TREE))'
@@ -86,6 +94,17 @@ run: initramfs
 check: initramfs
 	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/check $(LIST) $(CHECK_GUESTS)
 
+# The reproducers on one kernel (repro-run), and on both, side by side.
+# The verdict of `make repro` is the series': stock is expected to fail.
+repro-run: initramfs
+	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/repro $(LIST) $(REPRO_GUESTS)
+
+STOCK_B := build/stock$(if $(filter 1,$(LAB_DEBUG)),-debug)
+repro:
+	@$(MAKE) --no-print-directory SERIES=none repro-run || true
+	@$(MAKE) --no-print-directory repro-run; rc=$$?; \
+		$(L)/table.sh $(STOCK_B)/repro $(B)/repro build/repro-table.md; exit $$rc
+
 shell: initramfs
 	@$(L)/boot.sh shell $(BZIMAGE) $(INITRD) $(B)/shell
 
@@ -98,4 +117,5 @@ export:
 clean:
 	@$(L)/clean.sh build
 
-.PHONY: help deps base config kernel ndctl tests initramfs run check shell check-lab export clean
+.PHONY: help deps base config kernel ndctl tests initramfs run check repro repro-run shell check-lab \
+	export clean

@@ -20,6 +20,8 @@
 #   LAB_NAME []            a name for the progress lines (parallel guests)
 #   LAB_TIMEOUT [1800]     seconds before a hung guest is killed
 #   LAB_MEM [12G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
+#   LAB_ITER []            stress mode: each reproducer case N times
+#                          (lab.iter=N for tests/repro)
 #   LAB_APPEND []          more kernel command line
 #
 # The machine: q35 with nvdimm=on, TCG (-accel tcg -cpu max: KVM does not
@@ -60,6 +62,7 @@ fi
 append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$mode lab.tests=$tests"
 [ -n "${LAB_INJECT:-}" ] && append+=" lab.inject=$LAB_INJECT"
 [ -n "${LAB_ONLY:-}" ] && append+=" lab.only=$LAB_ONLY"
+[ -n "${LAB_ITER:-}" ] && append+=" lab.iter=$LAB_ITER"
 append+=" ${LAB_APPEND:-}"
 
 args=(-machine q35,nvdimm=on -accel tcg -cpu max

@@ -14,6 +14,9 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 
 #define SZ_4K	4096UL
 #define SZ_2M	(2UL << 20)
@@ -127,31 +130,202 @@ static inline int lab_clean_dir(const char *dir)
 }
 
 /*
- * Fill the free space of the file system at @mnt with victim files of byte
- * @c, the way another user of the file system would reuse freed blocks, and
- * commit them.  Returns the bytes written.
+ * Fill the free space of the file system at @mnt with victim files
+ * (@mnt/victim.N) of byte @c, the way another user of the file system would
+ * reuse freed blocks, and commit them.  Returns the bytes written.
  */
 static inline long lab_refill(const char *mnt, char c)
 {
-	char path[300], buf[SZ_2M];
+	static char buf[SZ_2M];
+	char path[300];
 	long total = 0;
+	ssize_t done = sizeof(buf);
 	int fd, n;
 
 	memset(buf, c, sizeof(buf));
-	for (n = 0; n < 64; n++) {
+	for (n = 0; n < 64 && done > 0; n++) {
 		snprintf(path, sizeof(path), "%s/victim.%d", mnt, n);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0)
 			break;
-		while (write(fd, buf, sizeof(buf)) == sizeof(buf))
-			total += sizeof(buf);
+		/* A short write or an error (ENOSPC) means the space is full. */
+		while ((done = write(fd, buf, sizeof(buf))) == sizeof(buf))
+			total += done;
+		if (done > 0)
+			total += done;
 		fsync(fd);
 		close(fd);
-		if (errno == ENOSPC)
-			break;
 	}
 	sync();
 	return total;
+}
+
+/*
+ * Look for byte @c in the victim files lab_refill() wrote.  Returns the
+ * number found; the first is described in @where.
+ */
+static inline long lab_find_in_victims(const char *mnt, char c, char *where, size_t len)
+{
+	static char buf[SZ_2M];
+	char path[300];
+	long found = 0, off, i;
+	ssize_t got;
+	int fd, n;
+
+	where[0] = '\0';
+	for (n = 0; n < 64; n++) {
+		snprintf(path, sizeof(path), "%s/victim.%d", mnt, n);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			break;
+		for (off = 0; (got = pread(fd, buf, sizeof(buf), off)) > 0; off += got)
+			for (i = 0; i < got; i++)
+				if (buf[i] == c && found++ == 0)
+					snprintf(where, len, "victim.%d at offset %#lx", n, off + i);
+		close(fd);
+	}
+	return found;
+}
+
+/*
+ * Call @fn for each mapped extent of @fd (FIEMAP: on a DAX file system the
+ * physical addresses are offsets into the pmem device), until it returns
+ * nonzero; returns that value, 0 at the end, -1 on error.
+ */
+static inline int lab_fiemap(int fd, int (*fn)(const struct fiemap_extent *, void *), void *arg)
+{
+	union {
+		struct fiemap map;
+		char buf[sizeof(struct fiemap) + 64 * sizeof(struct fiemap_extent)];
+	} u;
+	struct fiemap_extent *e;
+	__u64 start = 0;
+	unsigned int i;
+	int ret;
+
+	for (;;) {
+		memset(&u, 0, sizeof(u));
+		u.map.fm_start = start;
+		u.map.fm_length = ~0ULL;
+		u.map.fm_flags = FIEMAP_FLAG_SYNC;
+		u.map.fm_extent_count = 64;
+		if (ioctl(fd, FS_IOC_FIEMAP, &u.map))
+			return -1;
+		if (!u.map.fm_mapped_extents)
+			return 0;
+		for (i = 0; i < u.map.fm_mapped_extents; i++) {
+			e = &u.map.fm_extents[i];
+			ret = fn(e, arg);
+			if (ret)
+				return ret;
+			if (e->fe_flags & FIEMAP_EXTENT_LAST)
+				return 0;
+		}
+		start = e->fe_logical + e->fe_length;
+	}
+}
+
+struct lab_phys {
+	__u64 off, phys;	/* in: a file offset or a device offset; out: the other */
+};
+
+static inline int lab_phys_of(const struct fiemap_extent *e, void *arg)
+{
+	struct lab_phys *p = arg;
+
+	if (p->off < e->fe_logical || p->off >= e->fe_logical + e->fe_length)
+		return 0;
+	p->phys = e->fe_physical + p->off - e->fe_logical;
+	return 1;
+}
+
+static inline int lab_off_of(const struct fiemap_extent *e, void *arg)
+{
+	struct lab_phys *p = arg;
+
+	if (p->phys < e->fe_physical || p->phys >= e->fe_physical + e->fe_length)
+		return 0;
+	p->off = e->fe_logical + p->phys - e->fe_physical;
+	return 1;
+}
+
+/* The device offset of file offset @off of @fd, or -1 (a hole). */
+static inline long long lab_phys(int fd, off_t off)
+{
+	struct lab_phys p = { .off = off };
+
+	return lab_fiemap(fd, lab_phys_of, &p) == 1 ? (long long)p.phys : -1;
+}
+
+/*
+ * Which victim file (lab_refill()) holds device offset @phys now?  Returns
+ * its number with the file offset in @off, or -1.
+ */
+static inline int lab_victim_at(const char *mnt, long long phys, long long *off)
+{
+	struct lab_phys p = { .phys = phys };
+	char path[300];
+	int fd, n, hit;
+
+	for (n = 0; n < 64; n++) {
+		snprintf(path, sizeof(path), "%s/victim.%d", mnt, n);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return -1;
+		hit = lab_fiemap(fd, lab_off_of, &p) == 1;
+		close(fd);
+		if (hit) {
+			*off = p.off;
+			return n;
+		}
+	}
+	return -1;
+}
+
+/* Remove the victim files of lab_refill(). */
+static inline void lab_unrefill(const char *mnt)
+{
+	char path[300];
+	int n;
+
+	for (n = 0; n < 64; n++) {
+		snprintf(path, sizeof(path), "%s/victim.%d", mnt, n);
+		if (unlink(path))
+			break;
+	}
+}
+
+/*
+ * The value of lab.NAME=VALUE on the kernel command line (the host's make
+ * variables reach the guest that way), or @def.
+ */
+static inline long lab_param(const char *name, long def)
+{
+	char line[4096], key[64], *p;
+	FILE *f = fopen("/proc/cmdline", "r");
+	long val = def;
+
+	if (!f)
+		return def;
+	snprintf(key, sizeof(key), "lab.%s=", name);
+	if (fgets(line, sizeof(line), f)) {
+		for (p = strtok(line, " \n"); p; p = strtok(NULL, " \n"))
+			if (!strncmp(p, key, strlen(key)))
+				val = strtol(p + strlen(key), NULL, 0);
+	}
+	fclose(f);
+	return val;
+}
+
+/* A line in the kernel log, so that the host can place kernel reports. */
+static inline void lab_kmsg(const char *fmt, const char *a, const char *b)
+{
+	FILE *f = fopen("/dev/kmsg", "w");
+
+	if (!f)
+		return;
+	fprintf(f, fmt, a, b);
+	fclose(f);
 }
 
 #endif /* LAB_TEST_H */

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * unbind - R6 and R7: a pinned DAX page outlives its device.
+ *
+ * 6.1 takes no dev_pagemap reference for a pinned page, so the driver can
+ * be unbound under it: memunmap_pages() waits for nothing, the memmap and
+ * the direct map of the range go away, and the pin holder is left with a
+ * struct page that no longer exists.
+ *
+ *   r6 (devdax_unbind)  a page of a /dev/daxN.M mapping is pinned, then
+ *                       the device is disabled (daxctl disable-device)
+ *   r7 (fsdax_unbind)   a page of a file on ext4 -o dax is pinned, then
+ *                       the pmem namespace under the mounted file system
+ *                       is unbound from its driver
+ *
+ * Correct: the unbind waits until the pin is gone (r7: until the file
+ * system lets go of the device).  On the stock kernel the unbind completes
+ * at once; the test then ends the pin and so shows what the kernel does
+ * with it (an Oops is the expected answer, which stops the guest: each of
+ * these runs in a guest of its own).  The evidence line goes to the kernel
+ * log as well, as the guest may not live to print it.
+ *
+ * Built twice from this file: devdax_unbind (r6) and fsdax_unbind (r7).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lab_test.h"
+#include "pin.h"
+
+#define MAP_LEN		SZ_2M
+#define PIN_OFF		(16 * 1024)
+#define R7_MNT		"/mnt/lab-r7"
+
+FIXTURE(unbind) {
+	char dev[200], name[64], unbind[256], rebind[256];
+	int fd;
+	pid_t child;
+	struct pin pin;
+};
+
+FIXTURE_VARIANT(unbind) {
+	const char *name;
+	enum pin_kind kind;
+};
+
+#ifdef UNBIND_FSDAX
+FIXTURE_VARIANT_ADD(unbind, r7_vmsplice) { .name = "r7_vmsplice", .kind = PIN_VMSPLICE };
+FIXTURE_VARIANT_ADD(unbind, r7_dma) { .name = "r7_dma", .kind = PIN_DMA };
+#else
+FIXTURE_VARIANT_ADD(unbind, r6_vmsplice) { .name = "r6_vmsplice", .kind = PIN_VMSPLICE };
+FIXTURE_VARIANT_ADD(unbind, r6_dma) { .name = "r6_dma", .kind = PIN_DMA };
+#endif
+
+static int run(const char *cmd)
+{
+	int ret = system(cmd);
+
+	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
+}
+
+/* Open what the test maps: the file on the fresh file system, or the device. */
+static int reopen(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *self)
+{
+#ifdef UNBIND_FSDAX
+	char cmd[512];
+
+	if (self->fd >= 0)
+		close(self->fd);
+	snprintf(cmd, sizeof(cmd), "mkdir -p " R7_MNT " && mkfs.ext4 -q -F -b 4096 %s && mount -o dax %s " R7_MNT,
+		 self->dev, self->dev);
+	if (run(cmd))
+		return -1;
+	self->fd = open(R7_MNT "/A", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (self->fd < 0 || lab_fill_fd(self->fd, MAP_LEN, 'A'))
+		return -1;
+#else
+	if (self->fd >= 0)
+		close(self->fd);
+	self->fd = open(self->dev, O_RDWR);
+	if (self->fd < 0)
+		return -1;
+#endif
+	return 0;
+}
+
+FIXTURE_SETUP(unbind)
+{
+	self->child = 0;
+	self->fd = -1;
+	self->pin.held = false;
+	lab_kmsg("lab: subtest-start unbind.%s.%s\n", variant->name, _metadata->name);
+#ifdef UNBIND_FSDAX
+	char link[300], nd[300];
+	ssize_t n;
+
+	ASSERT_EQ(0, lab_setup("fsdax lab-r7", self->dev, sizeof(self->dev)));
+	/* The nd device (pfnX.Y) that nd_pmem drives for /dev/pmemN. */
+	snprintf(link, sizeof(link), "/sys/block/%s/device", strrchr(self->dev, '/') + 1);
+	n = readlink(link, nd, sizeof(nd) - 1);
+	ASSERT_LT(0, n);
+	nd[n] = '\0';
+	snprintf(self->name, sizeof(self->name), "%s", strrchr(nd, '/') + 1);
+	snprintf(self->unbind, sizeof(self->unbind), "echo %s > /sys/bus/nd/drivers/nd_pmem/unbind", self->name);
+	snprintf(self->rebind, sizeof(self->rebind), "echo %s > /sys/bus/nd/drivers/nd_pmem/bind", self->name);
+#else
+	ASSERT_EQ(0, lab_setup("devdax lab-r6", self->dev, sizeof(self->dev)));
+	snprintf(self->name, sizeof(self->name), "%s", strrchr(self->dev, '/') + 1);
+	snprintf(self->unbind, sizeof(self->unbind), "daxctl disable-device %s >/dev/null 2>&1", self->name);
+	snprintf(self->rebind, sizeof(self->rebind), "daxctl enable-device %s >/dev/null 2>&1", self->name);
+#endif
+	ASSERT_EQ(0, reopen(_metadata, self));
+}
+
+FIXTURE_TEARDOWN(unbind)
+{
+	char seen[SZ_4K];
+	int status;
+
+	pin_drop(&self->pin, seen, 'W');
+	if (self->child > 0 && lab_wait_child(self->child, 60, &status))
+		TH_LOG("the unbind (pid %d) is still blocked after the pin was dropped", self->child);
+	if (self->fd >= 0)
+		close(self->fd);
+#ifdef UNBIND_FSDAX
+	umount(R7_MNT);
+#endif
+	/* Leave the device bound, as the test found it. */
+	run(self->rebind);
+}
+
+static void unbind_run(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *self,
+		       const FIXTURE_VARIANT(unbind) *variant)
+{
+	int wait = lab_param("pin_wait", 3), status;
+	char seen[SZ_4K], msg[320];
+	char *p;
+
+	p = lab_map_aligned(self->fd, MAP_LEN, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	lab_touch(p, MAP_LEN, 'A');
+	ASSERT_EQ(0, pin_take(&self->pin, variant->kind, p + PIN_OFF)) TH_LOG("cannot pin: %s", strerror(errno));
+	ASSERT_EQ(0, munmap(p, MAP_LEN));
+
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (self->child == 0)
+		_exit(run(self->unbind));
+
+	if (lab_wait_child(self->child, wait, &status) == 0) {
+		self->child = 0;
+		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) TH_LOG("the unbind failed");
+		snprintf(msg, sizeof(msg), "the unbind of %s completed with a page pinned; ending the pin now",
+			 self->dev);
+		TH_LOG("evidence: %s", msg);
+		lab_kmsg("lab: evidence: %s%s\n", msg, "");
+		/* What the pin holder sees, if the kernel survives it. */
+		pin_drop(&self->pin, seen, 'W');
+		TH_LOG("evidence: %s; the pin then read %ld bytes of the old data and the kernel survived",
+		       msg, lab_count(seen, SZ_4K, 'A'));
+		ASSERT_TRUE(0) TH_LOG("the device went away under a pinned page");
+	}
+
+	ASSERT_EQ(0, pin_drop(&self->pin, seen, 'W'));
+	ASSERT_EQ(SZ_4K, lab_count(seen, SZ_4K, 'A')) TH_LOG("the pin read other data");
+#ifdef UNBIND_FSDAX
+	/* The device may stay in use until the file system lets it go. */
+	close(self->fd);
+	self->fd = -1;
+	if (lab_wait_child(self->child, 10, &status))
+		ASSERT_EQ(0, umount(R7_MNT));
+#endif
+	ASSERT_EQ(0, lab_wait_child(self->child, 60, &status)) TH_LOG("the unbind did not finish");
+	self->child = 0;
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST_F_TIMEOUT(unbind, unbind, 1800)
+{
+	long i, iter = lab_param("iter", 1);
+
+	for (i = 0; i < iter; i++) {
+		if (i) {
+			/* Bring the device back for the next round. */
+			ASSERT_EQ(0, run(self->rebind));
+			ASSERT_EQ(0, reopen(_metadata, self));
+		}
+		unbind_run(_metadata, self, variant);
+	}
+}
+
+TEST_HARNESS_MAIN
