@@ -98,10 +98,12 @@ verdict()
 		xfail/FAIL) v=XFAIL why="expected: $reason; fixed by $fixed${why:+ -- $why}" ;;
 		xfail/PASS) v=XPASS why="expected to fail ($reason) but passed: promote it (tests/expected, fixed by $fixed)" ;;
 		known/FAIL)
-			# Only a report on an otherwise good run is excused.
-			if [[ $why == "kernel report:"* ]] && [ -n "$window" ] && grep -Eq -- "$sig" "$window"; then
-				v=XFAIL why="known base defect, fixed by $fixed: $reason -- $why"
-			fi ;;
+			# Only a report on an otherwise good run is excused;
+			# otherwise the next entry may still apply.
+			[[ $why == "kernel report:"* ]] && [ -n "$window" ] && grep -Eq -- "$sig" "$window" ||
+				continue
+			v=XFAIL why="known base defect, fixed by $fixed: $reason -- $why" ;;
+		known/*) continue ;;
 		esac
 		break
 	done < "$rundir/expectations.txt"
