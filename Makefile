@@ -52,6 +52,7 @@ help:
 	@echo '  make shell      boot the guest with a shell on this terminal'
 	@echo '  make kernel     only build (base, series, config, kernel, modules)'
 	@echo '  make export     write the scratch tree commits back into patches/'
+	@echo '  make check-series  build each patch on its own, checkpatch --strict each'
 	@echo '  make repro      the reproducers on the stock base and on the series: a table'
 	@echo '  make check-lab  prove a failing test and a kernel WARNING turn a run red'
 	@echo '  make deps       install missing Debian packages'
@@ -114,8 +115,12 @@ check-lab: initramfs
 export:
 	@$(L)/export.sh $(TREE) $(SERIES)
 
+# Each patch of the series on its own: builds, checkpatch --strict clean.
+check-series: config
+	@$(L)/series-check.sh $(TREE) $(B)/logs/series-check
+
 clean:
 	@$(L)/clean.sh build
 
 .PHONY: help deps base config kernel ndctl tests initramfs run check repro repro-run shell check-lab \
-	export clean
+	export check-series clean

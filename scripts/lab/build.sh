@@ -24,17 +24,7 @@ tree=$1 stage=$(realpath -m "$2") kmod_src=$3 kmod_obj=$(realpath -m "$4") log=$
 mkdir -p "$(dirname "$log")"
 : > "$log"
 
-# Fixed build identity: reproducible images, and ccache hits on init/version.c.
-# An empty (but set) LOCALVERSION keeps setlocalversion from appending "+" or
-# the scratch tree's commit id: the release stays 6.1.y whatever the series.
-export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=lab KBUILD_BUILD_HOST=lab
-export LOCALVERSION=
-cc=gcc
-if command -v ccache >/dev/null && [ "${LAB_CCACHE:-1}" != 0 ]; then
-	cc="ccache gcc"
-	export CCACHE_BASEDIR=$(realpath "$kmod_src") CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-fi
-kmake() { make -C "$tree" -j"$(lab_jobs)" CC="$cc" "$@" >> "$log" 2>&1; }
+kmake_init "$tree" "$log" "$kmod_src"
 
 failed()
 {

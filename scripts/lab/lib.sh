@@ -43,6 +43,29 @@ lab_jobs()
 	echo $(( $(nproc) + 1 ))
 }
 
+# kmake_init TREE LOG [CCACHE_BASEDIR]: set up kmake, the lab's kernel
+# make in TREE, its output appended to LOG.
+#
+# Fixed build identity: reproducible images, and ccache hits on
+# init/version.c.  An empty (but set) LOCALVERSION keeps setlocalversion
+# from appending "+" or the scratch tree's commit id: the release stays
+# 6.1.y whatever the series.
+kmake_init()
+{
+	kmake_tree=$1 kmake_log=$2 kmake_cc=gcc
+	export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=lab KBUILD_BUILD_HOST=lab
+	export LOCALVERSION=
+	if command -v ccache >/dev/null && [ "${LAB_CCACHE:-1}" != 0 ]; then
+		kmake_cc="ccache gcc"
+		export CCACHE_BASEDIR=$(realpath "${3:-.}") CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	fi
+}
+
+kmake()
+{
+	make -C "$kmake_tree" -j"$(lab_jobs)" CC="$kmake_cc" "$@" >> "$kmake_log" 2>&1
+}
+
 # Print what in scratch tree $1 is not in the series (uncommitted edits to
 # tracked files, or commits past the applied series); fail if anything is.
 local_work()
