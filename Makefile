@@ -29,8 +29,8 @@ FRAGMENTS  := configs/lab.config $(if $(filter 1,$(LAB_DEBUG)),configs/debug.con
 # side by side, two at a time.  ndctl's mmap.sh alone takes longer than
 # everything else together, so it has a guest of its own.
 # The reproducers that can take the guest down (an Oops on a kernel without
-# the fix) get a guest each.
-REPRO_CRASH  := repro:devdax_unbind repro:fsdax_unbind
+# the fix), or leave it poisoned, get a guest each.
+REPRO_CRASH  := repro:devdax_unbind repro:fsdax_unbind repro:mf_zapped
 REPRO_GUESTS ?= 'repro $(addprefix -,$(REPRO_CRASH))' $(REPRO_CRASH)
 RUN_GUESTS   ?= smoke
 CHECK_GUESTS ?= 'ndctl:mmap.sh' 'ndctl -ndctl:mmap.sh' 'smoke repro $(addprefix -,$(REPRO_CRASH))' \

@@ -10,6 +10,12 @@
  *   PIN_DMA       /dev/lab_dma (tests/kmod/lab_dma.c): pin_user_pages()
  *                 as a driver does; the "device" reads and writes the page
  *                 on command.
+ *   PIN_ODIRECT   an O_DIRECT read into the page from a slow block device
+ *                 (lab-setup slowdev: dm-delay over brd, which holds 'W'
+ *                 bytes): the bio holds the page (FOLL_GET) until it
+ *                 completes, and the device's data lands in the page then.
+ *                 The delay is ten minutes; ending the pin suspends and
+ *                 resumes the dm device, which dispatches the bio at once.
  *
  * pin_take() pins the page at @addr; the caller may then munmap() it.
  * pin_drop() ends the pin as its holder would: whatever it can read is
@@ -22,14 +28,16 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <linux/userfaultfd.h>
 
 #include "lab_test.h"
 #include "lab_dma.h"
 
-enum pin_kind { PIN_VMSPLICE, PIN_PVM, PIN_DMA };
+enum pin_kind { PIN_VMSPLICE, PIN_PVM, PIN_DMA, PIN_ODIRECT };
 
 struct pin {
 	enum pin_kind kind;
@@ -41,6 +49,10 @@ struct pin {
 	pthread_t writer;
 	ssize_t written;
 	int dma;		/* PIN_DMA */
+	int dev;		/* PIN_ODIRECT: the slow device */
+	char devname[64];	/* PIN_ODIRECT: its dm name */
+	char inflight[128];	/* PIN_ODIRECT: its sysfs inflight file */
+	bool started, done;	/* PIN_ODIRECT: the read began, ended */
 };
 
 static void *pin_pvm_writer(void *arg)
@@ -50,6 +62,67 @@ static void *pin_pvm_writer(void *arg)
 
 	p->written = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
 	return NULL;
+}
+
+static void *pin_odirect_reader(void *arg)
+{
+	struct pin *p = arg;
+
+	__atomic_store_n(&p->started, true, __ATOMIC_SEQ_CST);
+	p->written = pread(p->dev, p->target, SZ_4K, 0);
+	__atomic_store_n(&p->done, true, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* Reads in flight on the slow device, or -1. */
+static inline int pin_odirect_inflight(struct pin *p)
+{
+	int reads = -1;
+	FILE *f = fopen(p->inflight, "r");
+
+	if (f) {
+		if (fscanf(f, "%d", &reads) != 1)
+			reads = -1;
+		fclose(f);
+	}
+	return reads;
+}
+
+static inline int pin_take_odirect(struct pin *p, void *addr)
+{
+	char path[200];
+	struct stat st;
+	int i;
+
+	if (lab_setup("slowdev", path, sizeof(path)) || stat(path, &st))
+		return -1;
+	snprintf(p->devname, sizeof(p->devname), "%s", strrchr(path, '/') + 1);
+	/* Without udev, /dev/mapper/NAME is a node of its own, not a link. */
+	snprintf(p->inflight, sizeof(p->inflight), "/sys/dev/block/%u:%u/inflight",
+		 major(st.st_rdev), minor(st.st_rdev));
+	p->dev = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (p->dev < 0)
+		return -1;
+	p->target = addr;
+	if (pthread_create(&p->writer, NULL, pin_odirect_reader, p))
+		return -1;
+	/*
+	 * The page reference is taken before the bio is submitted; a read
+	 * that dm counts in flight, or that is still not done a second after
+	 * it began (the delay is ten minutes), holds it.
+	 */
+	for (i = 0; i < 100; i++) {
+		if (pin_odirect_inflight(p) > 0)
+			return 0;
+		if (__atomic_load_n(&p->done, __ATOMIC_SEQ_CST))
+			break;
+		if (i >= 10 && __atomic_load_n(&p->started, __ATOMIC_SEQ_CST))
+			return 0;
+		usleep(100 * 1000);
+	}
+	/* Not held up: let the read go, so that the thread ends. */
+	p->held = true;
+	return -1;
 }
 
 static inline int pin_take_pvm(struct pin *p, void *addr)
@@ -92,7 +165,7 @@ static inline int pin_take(struct pin *p, enum pin_kind kind, void *addr)
 
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
-	p->pipefd[0] = p->pipefd[1] = p->uffd = p->dma = -1;
+	p->pipefd[0] = p->pipefd[1] = p->uffd = p->dma = p->dev = -1;
 	switch (kind) {
 	case PIN_VMSPLICE:
 		if (pipe(p->pipefd) == 0 && vmsplice(p->pipefd[1], &iov, 1, 0) == SZ_4K)
@@ -108,8 +181,11 @@ static inline int pin_take(struct pin *p, enum pin_kind kind, void *addr)
 		if (p->dma >= 0)
 			ret = ioctl(p->dma, LAB_DMA_PIN, &req);
 		break;
+	case PIN_ODIRECT:
+		ret = pin_take_odirect(p, addr);
+		break;
 	}
-	p->held = ret == 0;
+	p->held = p->held || ret == 0;
 	return ret;
 }
 
@@ -118,7 +194,7 @@ static inline int pin_drop(struct pin *p, char *seen, char mark)
 {
 	struct uffdio_copy copy = { .len = SZ_4K, .mode = 0 };
 	struct lab_dma_req req = { .addr = (unsigned long)seen, .byte = (unsigned char)mark };
-	char *page;
+	char *page, cmd[200];
 	int ret = 0;
 
 	memset(seen, -1, SZ_4K);
@@ -155,11 +231,25 @@ static inline int pin_drop(struct pin *p, char *seen, char mark)
 			ret = -1;
 		close(p->dma);
 		break;
+	case PIN_ODIRECT:
+		/* Suspending dm-delay sends the delayed bio on, now. */
+		snprintf(cmd, sizeof(cmd), "DM_DISABLE_UDEV=1 dmsetup suspend %s && DM_DISABLE_UDEV=1 dmsetup resume %s",
+			 p->devname, p->devname);
+		if (system(cmd))
+			ret = -1;
+		pthread_join(p->writer, NULL);
+		if (p->written != SZ_4K)
+			ret = -1;
+		close(p->dev);
+		break;
 	}
 	return ret;
 }
 
-/* Does the holder write to the page when the pin ends? */
+/*
+ * Does the holder write to the page when the pin ends?  (PIN_ODIRECT
+ * always writes the device's 'W' bytes, whatever @mark says.)
+ */
 static inline bool pin_writes(enum pin_kind kind)
 {
 	return kind != PIN_VMSPLICE;
