@@ -48,7 +48,7 @@ help:
 	@echo 'The DAX pin lab (see README.md and Documentation/lab.rst)'
 	@echo ''
 	@echo '  make run        build base + series, boot, run the smoke suite (default)'
-	@echo '  make check      the same, running every test collection (smoke, ndctl)'
+	@echo '  make check      the same, running every test collection (smoke, ndctl, repro)'
 	@echo '  make shell      boot the guest with a shell on this terminal'
 	@echo '  make kernel     only build (base, series, config, kernel, modules)'
 	@echo '  make export     write the scratch tree commits back into patches/'
