@@ -23,6 +23,10 @@
 #   LAB_ITER []            stress mode: each reproducer case N times
 #                          (lab.iter=N for tests/repro)
 #   LAB_APPEND []          more kernel command line
+#   LAB_ICOUNT []          1: an instruction-count clock for benchmarks
+#                          (-icount shift=0,align=off, one vCPU): guest
+#                          time then advances one nanosecond per guest
+#                          instruction, whatever else the host is doing
 #
 # The machine: q35 with nvdimm=on, TCG (-accel tcg -cpu max: KVM does not
 # work on these hosts); one NVDIMM backed by a sparse file with a 2 MiB label
@@ -65,8 +69,17 @@ append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$mode lab.tests=
 [ -n "${LAB_ITER:-}" ] && append+=" lab.iter=$LAB_ITER"
 append+=" ${LAB_APPEND:-}"
 
+smp=${LAB_SMP:-2}
+case ${LAB_ICOUNT:-0} in
+0) ;;
+1)	[ "$smp" = 1 ] || [ -z "${LAB_SMP:-}" ] ||
+		die "boot: LAB_ICOUNT=1 needs one vCPU (LAB_SMP=$LAB_SMP)"
+	smp=1 ;;
+*) die "boot: LAB_ICOUNT is 0 or 1, not '$LAB_ICOUNT'" ;;
+esac
+
 args=(-machine q35,nvdimm=on -accel tcg -cpu max
-      -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-12G},slots=4,maxmem=40G"
+      -smp "$smp" -m "${LAB_MEM:-12G},slots=4,maxmem=40G"
       -object "memory-backend-file,id=nvmem0,share=on,mem-path=$nvdimm,size=${LAB_NVDIMM:-8G},align=2M"
       -device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=2M
       -drive "file=$scratch,if=virtio,format=raw,cache=unsafe"
@@ -75,6 +88,7 @@ args=(-machine q35,nvdimm=on -accel tcg -cpu max
 # qboot boots in a fraction of SeaBIOS's time (kunit.py uses it too).
 qboot=/usr/share/qemu/qboot.rom
 [ -f "$qboot" ] && [ "${LAB_BIOS:-qboot}" = qboot ] && args+=(-bios "$qboot")
+[ "${LAB_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off)
 
 if [ "$mode" = shell ]; then
 	say "boot: interactive shell (exit the shell to power off; Ctrl-a x quits QEMU)"
