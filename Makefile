@@ -55,6 +55,7 @@ help:
 	@echo '  make check-series  build each patch on its own, checkpatch --strict each'
 	@echo '  make repro      the reproducers on the stock base and on the series: a table'
 	@echo '  make check-lab  prove a failing test and a kernel WARNING turn a run red'
+	@echo '  make bench      stock against the series on an instruction-count clock: a table'
 	@echo '  make deps       install missing Debian packages'
 	@echo '  make clean      remove build/ (refuses if a scratch tree has unexported work)'
 	@echo ''
@@ -64,6 +65,7 @@ help:
 	@echo '  LAB_ONLY=smoke:dax_mmap[,...]  run only these tests'
 	@echo '  LAB_ITER=100    stress mode: each reproducer case 100 times'
 	@echo '  LAB_INJECT=fail|warn, LAB_TIMEOUT=<s>, LAB_MEM, LAB_SMP, LAB_NVDIMM'
+	@echo '  BENCH_ROUNDS=3, BENCH_B=series|stock, BENCH_CLOCK=icount|tcg  (make bench)'
 	@echo ''
 	@echo '  this invocation: $(B) (tree $(TREE))'
 
@@ -106,6 +108,25 @@ repro:
 	@$(MAKE) --no-print-directory repro-run; rc=$$?; \
 		$(L)/table.sh $(STOCK_B)/repro $(B)/repro build/repro-table.md; exit $$rc
 
+# Stock against the series on an instruction-count clock (scripts/lab/bench.sh):
+# A = stock, B = the series (BENCH_B=stock: stock against itself, the
+# calibration), booted A B A B ..., then one table and a chart in build/bench.
+BENCH_ROUNDS ?= 3
+BENCH_B      ?= series
+BENCH_CLOCK  ?= icount
+BENCH_OUT    ?= build/bench
+export BENCH_REPS BENCH_SIZE BENCH_GUP_SIZE BENCH_FIO_SIZE
+bench:
+	@case '$(BENCH_B)' in stock|series) ;; *) echo "lab: error: BENCH_B is stock or series, not '$(BENCH_B)'" >&2; exit 1 ;; esac
+	@[ '$(LAB_DEBUG)' = 0 ] || { echo 'lab: error: make bench measures the lab kernels, not LAB_DEBUG=1' >&2; exit 1; }
+	@[ '$(FLAVOR)' = series ] || { echo 'lab: error: make bench compares stock with the series; SERIES=none: use BENCH_B=stock' >&2; exit 1; }
+	@$(MAKE) --no-print-directory SERIES=none initramfs
+	@$(if $(filter series,$(BENCH_B)),$(MAKE) --no-print-directory initramfs)
+	@$(L)/bench.sh $(BENCH_OUT) '$(BENCH_ROUNDS)' '$(BENCH_CLOCK)' build/stock \
+		$(if $(filter series,$(BENCH_B)),$(B),build/stock)
+	@$(L)/bench-report.sh $(BENCH_OUT) stock '$(if $(filter series,$(BENCH_B)),series,stock (B))' \
+		tests/bench/thresholds
+
 shell: initramfs
 	@$(L)/boot.sh shell $(BZIMAGE) $(INITRD) $(B)/shell
 
@@ -122,5 +143,5 @@ check-series: config
 clean:
 	@$(L)/clean.sh build
 
-.PHONY: help deps base config kernel ndctl tests initramfs run check repro repro-run shell check-lab \
+.PHONY: help deps base config kernel ndctl tests initramfs run check repro repro-run bench shell check-lab \
 	export check-series clean

@@ -11,6 +11,8 @@ pkgs=(
 	# the base and the kernel build
 	linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev
 	xz-utils git rsync ccache kmod cpio
+	# make bench: the ratio chart
+	gnuplot-nox
 	# the guest's user space, copied from the host
 	busybox-static ndctl daxctl e2fsprogs xfsprogs fio jq dmsetup util-linux
 	uuid-runtime coreutils file trace-cmd
