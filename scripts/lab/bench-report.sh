@@ -107,7 +107,7 @@ rounds=$(awk -F'\t' '{ print $1 }' "$out/raw.tsv" | sort -un | wc -l)
 {
 	echo "# DAX bench: $aname (A) against $bname (B)"
 	echo
-	echo "Clock: $clock$([ "$clock" = icount ] && echo " (QEMU -icount shift=0,align=off: 1 ns of guest time = 1 instruction)" || echo " (plain TCG: wall-clock time, noisy)"), $rounds rounds A B A B, median over rounds of the in-guest median."
+	echo "Clock: $clock$([ "$clock" = icount ] && echo " (QEMU -icount shift=0,align=off: 1 ns of guest time = 1 instruction)" || echo " (plain TCG: wall-clock time, noisy)"), $rounds rounds A B A B, median over the rounds of the fastest of the repetitions in each guest."
 	echo "ratio = B / A (times: above 1 is slower; MiB/s: below 1 is slower); spread = (max - min) / median over the rounds, the larger of A's and B's."
 	echo
 	echo "| metric | unit | $aname median | $bname median | ratio | spread | threshold | verdict |"
@@ -118,7 +118,7 @@ rounds=$(awk -F'\t' '{ print $1 }' "$out/raw.tsv" | sort -un | wc -l)
 		echo
 		echo "Not measured, and checks made (from the guests):"
 		echo
-		grep -E '^[AB] bench-(skip|check):' "$out/notes.txt" | sort -u | sed 's/^/- /'
+		sed -n 's/^[AB] bench-\(skip\|check\|warn\): /\1: /p' "$out/notes.txt" | sort -u | sed 's/^/- /'
 	fi
 } > "$out/bench.md"
 {
@@ -147,7 +147,7 @@ GP
 
 cat "$out/bench.md"
 breaches=$(grep -c $'\tBREACH' "$out/verdicts.tsv")
-noisy=$(grep -c 'noisy$' "$out/verdicts.tsv")
+noisy=$(grep -c $'noisy\t' "$out/verdicts.tsv")
 echo
 echo "table: $out/bench.md, $out/bench.csv"
 echo "chart: $out/ratios.png"

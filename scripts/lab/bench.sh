@@ -91,7 +91,7 @@ for r in $(seq "$rounds"); do
 			>> "$out/raw.tsv"
 		say "bench: round $r, $side: $(grep -c "^$r	$side	" "$out/raw.tsv") figures in $(( $(date +%s) - t ))s"
 		[ "$r" = 1 ] && tr -d '\r' < "$run/g1/tap.log" |
-			sed -n "s/^# \(bench-\(skip\|check\|info\): \)/$side \1/p" >> "$out/notes.txt"
+			sed -n "s/^# \(bench-\(skip\|check\|info\|warn\): \)/$side \1/p" >> "$out/notes.txt"
 	done
 done
 echo "$clock" > "$out/clock"
