@@ -126,11 +126,12 @@ rounds=$(awk -F'\t' '{ print $1 }' "$out/raw.tsv" | sort -un | wc -l)
 	tr '\t' ',' < "$out/verdicts.tsv"
 } > "$out/bench.csv"
 
-# The chart: one bar per metric, the ratio, with 1.00 marked.
+# The chart: one bar per metric, the ratio, with 1.00 marked; breaches red.
 n=$(wc -l < "$out/verdicts.tsv")
-awk -F'\t' '$5 != "nan" { print NR - 1, $5, $1 }' "$out/verdicts.tsv" > "$out/ratios.dat"
+awk -F'\t' '$5 != "nan" { print NR - 1, $5, $1, ($8 ~ /^BREACH/ ? 13382451 : 4620980) }' \
+	"$out/verdicts.tsv" > "$out/ratios.dat"
 gnuplot > "$out/gnuplot.log" 2>&1 <<GP || die "bench-report: gnuplot failed: $(tail -n 3 "$out/gnuplot.log")"
-set terminal pngcairo size 1400,$(( 200 + 16 * n )) font "sans,9"
+set terminal pngcairo noenhanced size 1400,$(( 200 + 16 * n )) font "sans,9"
 set output "$out/ratios.png"
 set title "DAX bench: $bname / $aname, $clock clock, $rounds rounds (median)"
 set style fill solid 0.6
@@ -142,7 +143,7 @@ unset key
 set xlabel "ratio ($bname / $aname)"
 set arrow from 1, graph 0 to 1, graph 1 nohead lc rgb "black" lw 1.5
 set ytics () 
-plot "$out/ratios.dat" using (\$2 < 1 ? \$2 : 1):1:(\$2 < 1 ? \$2 : 1):(\$2 < 1 ? 1 : \$2):(\$1 - 0.35):(\$1 + 0.35):ytic(3) with boxxyerror lc rgb "steelblue"
+plot "$out/ratios.dat" using (\$2 < 1 ? \$2 : 1):1:(\$2 < 1 ? \$2 : 1):(\$2 < 1 ? 1 : \$2):(\$1 - 0.35):(\$1 + 0.35):4:ytic(3) with boxxyerror lc rgb variable
 GP
 
 cat "$out/bench.md"
