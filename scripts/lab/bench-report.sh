@@ -105,7 +105,7 @@ done < "$out/table.tsv" > "$out/verdicts.tsv"
 
 rounds=$(awk -F'\t' '{ print $1 }' "$out/raw.tsv" | sort -un | wc -l)
 {
-	echo "# DAX bench: $aname (A) against $bname (B)"
+	echo "# DAX bench: A = $aname, B = $bname"
 	echo
 	echo "Clock: $clock$([ "$clock" = icount ] && echo " (QEMU -icount shift=0,align=off: 1 ns of guest time = 1 instruction)" || echo " (plain TCG: wall-clock time, noisy)"), $rounds rounds A B A B, median over the rounds of the fastest of the repetitions in each guest."
 	echo "ratio = B / A (times: above 1 is slower; MiB/s: below 1 is slower); spread = (max - min) / median over the rounds, the larger of A's and B's."
