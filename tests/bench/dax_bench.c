@@ -67,6 +67,28 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * Return right after a timer tick.  The guest kernel ticks every 4 ms
+ * (HZ=250, periodic), and under -icount a tick costs the interrupted task
+ * tens of microseconds of guest instructions (44 us on the lab's lockdep
+ * kernel).  Whether a tick falls inside a short timed operation depends
+ * on the phase between the two, which a kernel with other code before
+ * the operation shifts, and a loop of repetitions can lock: one kernel
+ * then pays the tick in every repetition and the other in none.  Started
+ * just after a tick, an operation shorter than the tick period sees none
+ * and a longer one a fixed number.  CLOCK_MONOTONIC_COARSE moves only at
+ * a tick, so wait for it to move.
+ */
+static void tick_align(void)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &b);
+	while (b.tv_nsec == a.tv_nsec && b.tv_sec == a.tv_sec);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -77,9 +99,9 @@ static int cmp_u64(const void *a, const void *b)
 /*
  * Print the fastest of @v[0..n) as metric @name, and every value on a
  * "bench-reps:" line.  The fastest, not the median: under -icount a
- * repetition can only gain instructions (a timer tick, about 8 us, every
- * 4 ms at HZ=250; lockdep meeting a lock chain for the first time), never
- * lose them.  @ns: the values are nanoseconds, printed as usec.
+ * repetition can only gain instructions (a timer tick the operation
+ * outlasts, see tick_align(); lockdep meeting a lock chain for the first
+ * time), never lose them.  @ns: the values are nanoseconds, printed as usec.
  */
 static void report(const char *name, uint64_t *v, int n, int ns)
 {
@@ -242,6 +264,7 @@ static void bench_gup(int pte)
 			gup.addr = (unsigned long)p;
 			gup.size = gup_size;
 			gup.nr_pages_per_call = 512;
+			tick_align();
 			if (ioctl(gup_fd, gup_ops[i].cmd, &gup))
 				die("gup_test %s", gup_ops[i].name);
 			if (gup_ops[i].cmd == PIN_LONGTERM_BENCHMARK && !is_devdax()) {
@@ -290,9 +313,11 @@ static void bench_fault_munmap(int pte)
 	fd = open_target(size);
 	for (r = 0; r < reps; r++) {
 		p = map(fd, size, pte);
+		tick_align();
 		t = now_ns();
 		faults = lab_touch(p, size, 'a' + r);
 		fault[r] = now_ns() - t;
+		tick_align();
 		t = now_ns();
 		munmap(p, size);
 		unmap[r] = now_ns() - t;
@@ -319,6 +344,7 @@ static void bench_free(int pte, int punch)
 		fd = make_file(len);
 		p = map(fd, size, pte);
 		lab_touch(p, size, 'A' + r);
+		tick_align();
 		t = now_ns();
 		if (punch)
 			ret = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, len);
