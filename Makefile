@@ -37,7 +37,7 @@ CHECK_GUESTS ?= 'ndctl:mmap.sh' 'ndctl -ndctl:mmap.sh' 'smoke repro $(addprefix 
 		$(REPRO_CRASH)
 LAB_TIMEOUT  ?= 1800
 LAB_FLAVOR   := $(FLAVOR)
-export LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND LAB_JOBS LAB_ITER LAB_FLAVOR
+export LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND LAB_JOBS LAB_ITER LAB_CASE LAB_FLAVOR
 
 L := scripts/lab
 
@@ -64,6 +64,7 @@ help:
 	@echo '  LAB_DEBUG=1     add configs/debug.config (KASAN), in build/<flavor>-debug'
 	@echo '  LAB_ONLY=smoke:dax_mmap[,...]  run only these tests'
 	@echo '  LAB_ITER=100    stress mode: each reproducer case 100 times'
+	@echo '  LAB_CASE=r2_ext4_punch.vmsplice  of pin_free, only the cases named so'
 	@echo '  LAB_INJECT=fail|warn, LAB_TIMEOUT=<s>, LAB_MEM, LAB_SMP, LAB_NVDIMM'
 	@echo '  BENCH_ROUNDS=3, BENCH_B=series|stock, BENCH_CLOCK=icount|tcg  (make bench)'
 	@echo ''

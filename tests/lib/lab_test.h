@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,24 +298,49 @@ static inline void lab_unrefill(const char *mnt)
 
 /*
  * The value of lab.NAME=VALUE on the kernel command line (the host's make
- * variables reach the guest that way), or @def.
+ * variables reach the guest that way), copied to @buf; NULL if absent.
  */
-static inline long lab_param(const char *name, long def)
+static inline const char *lab_param_str(const char *name, char *buf, size_t len)
 {
 	char line[4096], key[64], *p;
 	FILE *f = fopen("/proc/cmdline", "r");
-	long val = def;
+	const char *val = NULL;
 
 	if (!f)
-		return def;
+		return NULL;
 	snprintf(key, sizeof(key), "lab.%s=", name);
 	if (fgets(line, sizeof(line), f)) {
 		for (p = strtok(line, " \n"); p; p = strtok(NULL, " \n"))
-			if (!strncmp(p, key, strlen(key)))
-				val = strtol(p + strlen(key), NULL, 0);
+			if (!strncmp(p, key, strlen(key))) {
+				snprintf(buf, len, "%s", p + strlen(key));
+				val = buf;
+			}
 	}
 	fclose(f);
 	return val;
+}
+
+/* lab.NAME=N on the kernel command line, or @def. */
+static inline long lab_param(const char *name, long def)
+{
+	char buf[256];
+
+	return lab_param_str(name, buf, sizeof(buf)) ? strtol(buf, NULL, 0) : def;
+}
+
+/*
+ * Is the test case @variant.@test selected?  lab.case=STRING (LAB_CASE on
+ * the host) keeps only the cases whose name contains STRING, so that the
+ * stress mode can run one case many times; without it every case runs.
+ */
+static inline bool lab_case_selected(const char *variant, const char *test)
+{
+	char want[256], name[256];
+
+	if (!lab_param_str("case", want, sizeof(want)))
+		return true;
+	snprintf(name, sizeof(name), "%s.%s", variant, test);
+	return strstr(name, want) != NULL;
 }
 
 /* A line in the kernel log, so that the host can place kernel reports. */

@@ -30,7 +30,8 @@
  * ends the pin, requires the free to complete and the pin to have seen A.
  *
  * Kernel command line knobs: lab.iter=N repeats each case N times (stress
- * mode), lab.pin_wait=S is how long a free may take before it counts as
+ * mode), lab.case=STRING runs only the cases whose name has STRING in it
+ * (the others SKIP), lab.pin_wait=S is how long a free may take before it counts as
  * waiting for the pin (default 3 s).
  */
 #include <errno.h>
@@ -327,6 +328,8 @@ static void pin_free_run(struct __test_metadata *_metadata, FIXTURE_DATA(pin_fre
 {
 	long i, iter = lab_param("iter", 1);
 
+	if (!lab_case_selected(variant->name, _metadata->name))
+		SKIP(return, "not selected by lab.case");
 	for (i = 0; i < iter; i++)
 		pin_free_case(_metadata, self, variant, kind);
 	if (iter > 1)
