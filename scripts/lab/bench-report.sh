@@ -46,6 +46,9 @@ END { exit bad }' "$thresholds" > "$out/thresholds.tsv" || exit 1
 
 # One row per metric: name unit a_median b_median ratio spread_pct n_a n_b.
 awk -F'\t' '
+# An even number of rounds averages two figures: print that to the
+# nanosecond, not to the 6 digits of the default CONVFMT.
+BEGIN { CONVFMT = "%.3f" }
 function median(s,   v, n, i, j, t) {
 	n = split(s, v, " ")
 	for (i = 2; i <= n; i++)
@@ -58,7 +61,7 @@ function spread(s,   v, n, i, lo, hi, m) {
 	m = median(s)
 	return m > 0 ? (hi - lo) / m * 100 : 0
 }
-NF != 5 || $4 !~ /^[0-9.]+$/ { printf "lab: error: %s:%d: bad figure: %s\n", FILENAME, NR, $0 > "/dev/stderr"; bad = 1; next }
+NF != 5 || $4 !~ /^[0-9.]+$/ || $5 == "" { printf "lab: error: %s:%d: bad figure: %s\n", FILENAME, NR, $0 > "/dev/stderr"; bad = 1; next }
 {
 	if (!($3 in unit)) order[++n] = $3
 	unit[$3] = $5
