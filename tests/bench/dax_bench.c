@@ -131,31 +131,14 @@ static int is_devdax(void)
 	return !strcmp(target, "devdax");
 }
 
-/* Where the file's first block is on the pmem device (FIEMAP), or -1. */
-static long long first_block(int fd)
-{
-	union {
-		struct fiemap map;
-		char buf[sizeof(struct fiemap) + sizeof(struct fiemap_extent)];
-	} u;
-
-	memset(&u, 0, sizeof(u));
-	u.map.fm_length = ~0ULL;
-	u.map.fm_flags = FIEMAP_FLAG_SYNC;
-	u.map.fm_extent_count = 1;
-	if (ioctl(fd, FS_IOC_FIEMAP, &u.map) || u.map.fm_mapped_extents < 1 ||
-	    u.map.fm_extents[0].fe_logical != 0)
-		return -1;
-	return u.map.fm_extents[0].fe_physical;
-}
-
 /*
  * A fresh file of @len bytes, written through a first mapping.  A PMD can
  * map it only where its blocks are 2 MiB-aligned on the device: xfs (su=2m)
  * aligns them, ext4 does with mm.sh's stripe=512 (mballoc then aligns
  * requests of whole stripes); should it not, a pad file (PATH.pad, under
- * 2 MiB) is resized until the file's first block lands on a 2 MiB boundary.  The same steps on the
- * same file system give the same layout on either kernel.
+ * 2 MiB) is resized until the file's first block lands on a 2 MiB
+ * boundary.  The same steps on the same file system give the same layout
+ * on either kernel.
  */
 static int make_file(size_t len)
 {
@@ -173,7 +156,7 @@ static int make_file(size_t len)
 	for (try = 0; ; try++) {
 		if (fallocate(fd, 0, 0, len))
 			die("fallocate %zu MiB on %s", len >> 20, path);
-		phys = first_block(fd);
+		phys = lab_phys(fd, 0);
 		if (phys < 0)
 			die("FIEMAP %s", path);
 		if (phys % SZ_2M == 0 || try == 3)
