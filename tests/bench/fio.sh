@@ -8,7 +8,7 @@
 # measured is named on a "bench-skip:" line with the reason, never dropped.
 # Exit 0 = every run that could run did, 1 = one failed.
 
-size=$(sed -n 's/.*\<bench\.fio_size=\([^ ]*\).*/\1/p' /proc/cmdline)
+size=$(lab-param bench.fio_size)
 size=${size:-64}
 rc=0
 

@@ -7,8 +7,7 @@
 # repetitions and the size (make bench passes them).  Exit 0 = every
 # workload ran, 1 = one failed.
 
-arg() { sed -n "s/.*\<bench\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
-reps=$(arg reps) size=$(arg size) gsize=$(arg gup_size)
+reps=$(lab-param bench.reps) size=$(lab-param bench.size) gsize=$(lab-param bench.gup_size)
 # ext4 allocates 2 MiB-aligned blocks, which PMD faults need, only when
 # told its stripe is 2 MiB (xfs has su=2m from lab-setup).
 mnt=$(lab-setup mount ext4) || { echo "bench-error: lab-setup mount ext4 failed"; exit 1; }

@@ -6,7 +6,7 @@
 #   lab.inject=warn  the test module fires a WARN(); the test itself passes,
 #                    the kernel log scan must fail the run
 . ./lib.sh
-inject=$(sed -n 's/.*\<lab\.inject=\([^ ]*\).*/\1/p' /proc/cmdline)
+inject=$(lab-param lab.inject)
 warn=0
 [ "$inject" = warn ] && warn=1
 modprobe lab_canary warn=$warn || fail "cannot load the lab's test module"
