@@ -15,10 +15,20 @@
  *   r4  munmap, close, umount: evict_inodes() evicts A (hole B); the file
  *       system is mounted again and A deleted, which now frees the block
  *   r5  xfs: munmap, FICLONERANGE from S over A: A's old extent is freed
+ *   r10 xfs: munmap, swap A's extents with a donor S (XFS_IOC_SWAPEXT, as
+ *       xfs_fsr does, through xfs_io), delete S: A's old extent is freed
+ *   r11 ext4: munmap, swap A with the boot loader inode (EXT4_IOC_SWAP_BOOT),
+ *       then swap a file B in and delete B: A's old blocks are freed
  *
  * each with four pins (pin.h): vmsplice, process_vm_writev parked on a
  * userfaultfd page, a driver's pin_user_pages (tests/kmod/lab_dma.c), and
  * an O_DIRECT read held up in dm-delay.
+ *
+ *   r12 munmap, close, rename S over A: eviction of the replaced file; while
+ *       it waits, a create in the same directory must not wait with it
+ *
+ * For r10 and r11 a third outcome is correct: the swap is refused, and A
+ * keeps its blocks.
  *
  * The oracle: the free runs in a child; if it completes while the page is
  * still pinned, the block was freed under the pin.  The consequence is then
@@ -45,6 +55,10 @@
 #include <linux/falloc.h>
 #include <linux/fs.h>
 
+#ifndef EXT4_IOC_SWAP_BOOT
+#define EXT4_IOC_SWAP_BOOT	_IO('f', 17)
+#endif
+
 #include "kselftest_harness.h"
 #include "lab_test.h"
 #include "pin.h"
@@ -57,12 +71,15 @@
  */
 #define FILE_LEN	SZ_2M
 #define PIN_OFF		(16 * 1024)	/* the pinned page, inside the freed range */
+/* Where the child running xfs_io swapext leaves its output. */
+#define SWAPEXT_OUT	"/tmp/pin_free.swapext"
 
-enum free_op { PUNCH, TRUNCATE, ZERO, COLLAPSE, UNLINK, UMOUNT, REFLINK };
+enum free_op { PUNCH, TRUNCATE, ZERO, COLLAPSE, UNLINK, UMOUNT, REFLINK, SWAPEXT, SWAPBOOT, RENAME };
 
 static const char *const op_name[] = {
 	"punch hole", "truncate", "zero range", "collapse range", "unlink (eviction)",
-	"umount (eviction)", "FICLONERANGE over it",
+	"umount (eviction)", "FICLONERANGE over it", "XFS_IOC_SWAPEXT with a donor",
+	"EXT4_IOC_SWAP_BOOT", "rename over it (eviction)",
 };
 
 FIXTURE(pin_free) {
@@ -102,6 +119,10 @@ PIN_FREE(r3, xfs, UNLINK, unlink, false);
 PIN_FREE(r4, ext4, UMOUNT, umount, false);
 PIN_FREE(r4, xfs, UMOUNT, umount, false);
 PIN_FREE(r5, xfs, REFLINK, reflink, false);
+PIN_FREE(r10, xfs, SWAPEXT, swapext, false);
+PIN_FREE(r11, ext4, SWAPBOOT, swapboot, false);
+PIN_FREE(r12, ext4, RENAME, rename, false);
+PIN_FREE(r12, xfs, RENAME, rename, false);
 
 static size_t file_len(enum free_op op)
 {
@@ -131,8 +152,82 @@ static int do_free(FIXTURE_DATA(pin_free) *self, enum free_op op)
 		return umount(self->mnt);
 	case REFLINK:
 		return ioctl(self->fd, FICLONERANGE, &clone);
+	case SWAPEXT: {
+		/*
+		 * xfs_io fills in the bulkstat the ioctl checks A against.  It
+		 * exits 0 whatever the ioctl said: keep what it prints, for
+		 * the reason of a refusal.
+		 */
+		char cmd[300];
+		int out = open(SWAPEXT_OUT, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (out < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+			return -1;
+		snprintf(cmd, sizeof(cmd), "swapext %s", self->src);
+		execlp("xfs_io", "xfs_io", "-c", cmd, self->path, (char *)NULL);
+		return -1;
+	}
+	case SWAPBOOT:
+		return ioctl(self->fd, EXT4_IOC_SWAP_BOOT);
+	case RENAME:
+		return rename(self->src, self->path);
 	}
 	return -1;
+}
+
+static int open_filled(const char *path, size_t len, char c);
+
+/*
+ * A swap that did not happen must have been refused for DAX, not for
+ * anything else (a donor with more extents than A is refused too).
+ */
+static bool refused_for_dax(enum free_op op, int status, char *why, size_t len)
+{
+	FILE *f;
+
+	if (op == SWAPBOOT) {
+		snprintf(why, len, "%s", strerror(WEXITSTATUS(status)));
+		return WEXITSTATUS(status) == EOPNOTSUPP;
+	}
+	why[0] = '\0';
+	f = fopen(SWAPEXT_OUT, "r");
+	if (f) {
+		if (!fgets(why, len, f))
+			why[0] = '\0';
+		fclose(f);
+	}
+	why[strcspn(why, "\n")] = '\0';
+	return strstr(why, strerror(EOPNOTSUPP)) != NULL;
+}
+
+static bool is_swap(enum free_op op)
+{
+	return op == SWAPEXT || op == SWAPBOOT;
+}
+
+/*
+ * After a swap: A's old blocks belong to the donor (r10) or to the boot
+ * loader inode (r11).  Free them the way that is left: delete the donor,
+ * or swap a file B in and delete B.  No mapping of either has an entry
+ * for the pinned page, so nothing waits.
+ */
+static int free_swapped(FIXTURE_DATA(pin_free) *self, enum free_op op)
+{
+	char b[256];
+	int fd, ret;
+
+	if (op == SWAPEXT) {
+		close(self->srcfd);
+		self->srcfd = -1;
+		return unlink(self->src);
+	}
+	snprintf(b, sizeof(b), "%s/B", self->mnt);
+	fd = open_filled(b, FILE_LEN, 'B');
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, EXT4_IOC_SWAP_BOOT);
+	close(fd);
+	return ret ? ret : unlink(b);
 }
 
 static int open_filled(const char *path, size_t len, char c)
@@ -220,6 +315,9 @@ static void show_damage(struct __test_metadata *_metadata, FIXTURE_DATA(pin_free
 		ASSERT_EQ(0, mount_fs(self, variant));
 		ASSERT_EQ(0, unlink(self->path));
 	}
+	if (is_swap(variant->op))
+		ASSERT_EQ(0, free_swapped(self, variant->op)) TH_LOG("cannot free the swapped blocks: %s",
+								   strerror(errno));
 	if (self->fd >= 0 && lab_phys(self->fd, PIN_OFF) == phys) {
 		/* ext4's zero range keeps the block, as an unwritten extent. */
 		ASSERT_EQ(0, pin_drop(&self->pin, seen, 'W'));
@@ -258,11 +356,38 @@ static void show_damage(struct __test_metadata *_metadata, FIXTURE_DATA(pin_free
 			 refilled >> 20, try, phys, lab_count(seen, SZ_4K, 'A'));
 }
 
+/*
+ * Create a file beside A in a child, and say in @created whether that
+ * finished within @secs.  Returns the child, still to be reaped, or 0.
+ */
+static pid_t create_beside(FIXTURE_DATA(pin_free) *self, int secs, bool *created)
+{
+	char c[256];
+	int status;
+	pid_t pid;
+
+	snprintf(c, sizeof(c), "%s/C", self->mnt);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(c, O_WRONLY | O_CREAT, 0600);
+
+		_exit(fd < 0);
+	}
+	if (pid < 0)
+		return 0;
+	if (lab_wait_child(pid, secs, &status))
+		return pid;
+	*created = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return 0;
+}
+
 static void pin_free_case(struct __test_metadata *_metadata, FIXTURE_DATA(pin_free) *self,
 			  const FIXTURE_VARIANT(pin_free) *variant, enum pin_kind kind)
 {
 	size_t len = file_len(variant->op);
 	int wait = lab_param("pin_wait", 3), status, dir;
+	bool created = false;
+	pid_t creator = 0;
 	char seen[SZ_4K], damage[256];
 	long long phys;
 	char *p;
@@ -280,9 +405,19 @@ static void pin_free_case(struct __test_metadata *_metadata, FIXTURE_DATA(pin_fr
 	close(dir);
 	self->fd = open_filled(self->path, len, 'A');
 	ASSERT_LE(0, self->fd);
-	if (variant->op == REFLINK) {
+	if (variant->op == REFLINK || variant->op == RENAME) {
 		self->srcfd = open_filled(self->src, FILE_LEN, 'S');
 		ASSERT_LE(0, self->srcfd);
+	}
+	if (variant->op == SWAPEXT) {
+		/*
+		 * The donor must not have more extents than A, or the swap is
+		 * refused (EINVAL): a sparse one has none, and takes A's.
+		 */
+		self->srcfd = open(self->src, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		ASSERT_LE(0, self->srcfd);
+		ASSERT_EQ(0, ftruncate(self->srcfd, FILE_LEN));
+		ASSERT_EQ(0, fsync(self->srcfd));
 	}
 
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
@@ -293,7 +428,7 @@ static void pin_free_case(struct __test_metadata *_metadata, FIXTURE_DATA(pin_fr
 	ASSERT_EQ(0, pin_take(&self->pin, kind, p + PIN_OFF)) TH_LOG("cannot pin: %s", strerror(errno));
 	if (!variant->keep_mapped)
 		ASSERT_EQ(0, munmap(p, len));
-	if (variant->op == UNLINK || variant->op == UMOUNT) {
+	if (variant->op == UNLINK || variant->op == UMOUNT || variant->op == RENAME) {
 		close(self->fd);
 		self->fd = -1;
 	}
@@ -306,6 +441,24 @@ static void pin_free_case(struct __test_metadata *_metadata, FIXTURE_DATA(pin_fr
 	if (lab_wait_child(self->child, wait, &status) == 0) {
 		self->child = 0;
 		ASSERT_TRUE(WIFEXITED(status));
+		if (is_swap(variant->op) && lab_phys(self->fd, PIN_OFF) == phys) {
+			/* Refused: A keeps its blocks. */
+			char why[200];
+			bool dax = refused_for_dax(variant->op, status, why, sizeof(why));
+
+			ASSERT_EQ(0, pin_drop(&self->pin, seen, 'W'));
+			if (kind == PIN_VMSPLICE || kind == PIN_DMA)
+				ASSERT_EQ(SZ_4K, lab_count(seen, SZ_4K, 'A'));
+			ASSERT_TRUE(dax) TH_LOG("evidence: %s was refused, but not for DAX (\"%s\"): the test did not test",
+						op_name[variant->op], why);
+			TH_LOG("%s refused (\"%s\"), A kept its blocks", op_name[variant->op], why);
+			close(self->fd);
+			self->fd = -1;
+			if (self->srcfd >= 0)
+				close(self->srcfd);
+			self->srcfd = -1;
+			return;
+		}
 		ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s: %s", op_name[variant->op],
 							 strerror(WEXITSTATUS(status)));
 		show_damage(_metadata, self, variant, phys, damage, sizeof(damage));
@@ -313,7 +466,11 @@ static void pin_free_case(struct __test_metadata *_metadata, FIXTURE_DATA(pin_fr
 		ASSERT_TRUE(0) TH_LOG("%s on %s freed a pinned block", op_name[variant->op], variant->fs);
 	}
 
-	/* The free waits: end the pin; the free must then complete. */
+	/* The free waits.  The directory must not wait with a rename. */
+	if (variant->op == RENAME)
+		creator = create_beside(self, wait, &created);
+
+	/* End the pin; the free must then complete. */
 	ASSERT_EQ(0, pin_drop(&self->pin, seen, 'W')) TH_LOG("the pin holder's I/O failed");
 	if (kind == PIN_VMSPLICE || kind == PIN_DMA)
 		ASSERT_EQ(SZ_4K, lab_count(seen, SZ_4K, 'A')) TH_LOG("the pin read other data");
@@ -322,6 +479,10 @@ static void pin_free_case(struct __test_metadata *_metadata, FIXTURE_DATA(pin_fr
 		       op_name[variant->op]);
 	self->child = 0;
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (creator > 0)
+		ASSERT_EQ(0, lab_wait_child(creator, 30, &status));
+	if (variant->op == RENAME)
+		ASSERT_TRUE(created) TH_LOG("evidence: while the rename waited for the pin in eviction, a create in the same directory waited too");
 	if (variant->keep_mapped)
 		munmap(p, len);
 	if (self->fd >= 0) {
