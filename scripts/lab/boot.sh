@@ -22,8 +22,11 @@
 #   LAB_MEM [12G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
 #   LAB_ITER []            stress mode: each reproducer case N times
 #                          (lab.iter=N for tests/repro)
-#   LAB_CASE []            of the pin_free reproducers, only the cases
-#                          whose name has this in it (lab.case=)
+#   LAB_CASE []            of the pin_free and exit_pin reproducers, only
+#                          the cases whose name has one of these comma-
+#                          separated strings in it (lab.case=)
+#   LAB_SLOW [1]           the guest's time limits are multiplied by it
+#                          (lab.slow=N; the Makefile sets 4 for LAB_DEBUG=1)
 #   LAB_APPEND []          more kernel command line
 #   LAB_ICOUNT []          1: an instruction-count clock for benchmarks
 #                          (-icount shift=0,align=off, one vCPU): guest
@@ -70,6 +73,7 @@ append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$mode lab.tests=
 [ -n "${LAB_ONLY:-}" ] && append+=" lab.only=$LAB_ONLY"
 [ -n "${LAB_ITER:-}" ] && append+=" lab.iter=$LAB_ITER"
 [ -n "${LAB_CASE:-}" ] && append+=" lab.case=$LAB_CASE"
+[ "${LAB_SLOW:-1}" != 1 ] && append+=" lab.slow=$LAB_SLOW"
 append+=" ${LAB_APPEND:-}"
 
 smp=${LAB_SMP:-2}

@@ -12,7 +12,8 @@
  * block under the page was freed and given to another file meanwhile, the
  * write lands in that file.
  *
- * The interface is in lab_dma.h.  Closing the file releases the pin.
+ * The interface is in lab_dma.h.  Closing the file releases the pin; so
+ * does LAB_DMA_UNPIN_ALL on any lab_dma file, for all of them.
  */
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -29,7 +30,12 @@ struct lab_dma {
 	struct mutex lock;	/* serialises the commands of one file */
 	struct page *page;	/* the pinned page, or NULL */
 	bool written;		/* the device wrote to it: dirty on unpin */
+	struct list_head node;	/* on lab_dma_files */
 };
+
+/* Every open file, for LAB_DMA_UNPIN_ALL; taken before a file's lock. */
+static DEFINE_MUTEX(lab_dma_files_lock);
+static LIST_HEAD(lab_dma_files);
 
 static int lab_dma_open(struct inode *inode, struct file *file)
 {
@@ -39,6 +45,9 @@ static int lab_dma_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&dma->lock);
 	file->private_data = dma;
+	mutex_lock(&lab_dma_files_lock);
+	list_add(&dma->node, &lab_dma_files);
+	mutex_unlock(&lab_dma_files_lock);
 	return 0;
 }
 
@@ -56,11 +65,27 @@ static int lab_dma_release(struct inode *inode, struct file *file)
 {
 	struct lab_dma *dma = file->private_data;
 
+	mutex_lock(&lab_dma_files_lock);
+	list_del(&dma->node);
+	mutex_unlock(&lab_dma_files_lock);
 	mutex_lock(&dma->lock);
 	lab_dma_unpin(dma);
 	mutex_unlock(&dma->lock);
 	kfree(dma);
 	return 0;
+}
+
+static void lab_dma_unpin_all(void)
+{
+	struct lab_dma *dma;
+
+	mutex_lock(&lab_dma_files_lock);
+	list_for_each_entry(dma, &lab_dma_files, node) {
+		mutex_lock(&dma->lock);
+		lab_dma_unpin(dma);
+		mutex_unlock(&dma->lock);
+	}
+	mutex_unlock(&lab_dma_files_lock);
 }
 
 static long lab_dma_cmd(struct lab_dma *dma, unsigned int cmd, struct lab_dma_req *req)
@@ -113,6 +138,10 @@ static long lab_dma_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	struct lab_dma_req req = {};
 	long ret;
 
+	if (cmd == LAB_DMA_UNPIN_ALL) {
+		lab_dma_unpin_all();
+		return 0;
+	}
 	if (cmd != LAB_DMA_UNPIN &&
 	    copy_from_user(&req, (void __user *)arg, sizeof(req)))
 		return -EFAULT;

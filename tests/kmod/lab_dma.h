@@ -26,5 +26,11 @@ struct lab_dma_req {
 #define LAB_DMA_WRITE	_IOW('L', 3, struct lab_dma_req)
 /* Release the pin (also done when the file is closed). */
 #define LAB_DMA_UNPIN	_IO('L', 4)
+/*
+ * Release the pins of every open lab_dma file, as a device reset would.
+ * Lets a test end a pin whose file belongs to a task that cannot close it
+ * (one asleep in its own exit, waiting for that very pin).
+ */
+#define LAB_DMA_UNPIN_ALL	_IO('L', 5)
 
 #endif /* LAB_DMA_H */

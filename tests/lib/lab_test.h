@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
 #include <linux/fiemap.h>
@@ -283,6 +284,21 @@ static inline int lab_victim_at(const char *mnt, long long phys, long long *off)
 	return -1;
 }
 
+/* Free bytes of the file system at @mnt, after committing what is pending. */
+static inline long long lab_free_bytes(const char *mnt)
+{
+	struct statvfs st;
+	int dir = open(mnt, O_RDONLY | O_DIRECTORY);
+
+	if (dir < 0)
+		return -1;
+	syncfs(dir);
+	close(dir);
+	if (statvfs(mnt, &st))
+		return -1;
+	return (long long)st.f_bfree * st.f_frsize;
+}
+
 /* Remove the victim files of lab_refill(). */
 static inline void lab_unrefill(const char *mnt)
 {
@@ -329,19 +345,49 @@ static inline long lab_param(const char *name, long def)
 }
 
 /*
- * Is the test case @variant.@test selected?  lab.case=STRING (LAB_CASE on
- * the host) keeps only the cases whose name contains STRING, so that the
- * stress mode can run one case many times; without it every case runs.
+ * Is the test case @variant.@test selected?  lab.case=STRING[,STRING...]
+ * (LAB_CASE on the host) keeps only the cases whose name contains one of
+ * the STRINGs, so that the stress mode can run one case many times; without
+ * it every case runs.
  */
 static inline bool lab_case_selected(const char *variant, const char *test)
 {
-	char want[256], name[256];
+	char want[256], name[256], *one, *save;
 
 	if (!lab_param_str("case", want, sizeof(want)))
 		return true;
 	snprintf(name, sizeof(name), "%s.%s", variant, test);
-	return strstr(name, want) != NULL;
+	for (one = strtok_r(want, ",", &save); one; one = strtok_r(NULL, ",", &save))
+		if (strstr(name, one))
+			return true;
+	return false;
 }
+
+/*
+ * TEST_HARNESS_MAIN, with every test's time limit (its TEST_F_TIMEOUT, or
+ * the harness's 30 s default) multiplied by lab.slow=N (LAB_SLOW on the
+ * host; 4 for a LAB_DEBUG=1 kernel): a limit that does not follow the
+ * kernel's cost fails a slow kernel by time alone.  A macro, so that it
+ * can be used after kselftest_harness.h whatever the order of inclusion.
+ */
+#define LAB_HARNESS_MAIN						\
+	static void __attribute__((constructor))			\
+	__constructor_order_last(void)					\
+	{								\
+		if (!__constructor_order)				\
+			__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD; \
+	}								\
+	int main(int argc, char **argv)					\
+	{								\
+		long slow = lab_param("slow", 1);			\
+		struct __fixture_metadata *f;				\
+		struct __test_metadata *t;				\
+									\
+		for (f = __fixture_list; slow > 1 && f; f = f->next)	\
+			for (t = f->tests; t; t = t->next)		\
+				t->timeout *= slow;			\
+		return test_harness_run(argc, argv);			\
+	}
 
 /* A line in the kernel log, so that the host can place kernel reports. */
 static inline void lab_kmsg(const char *fmt, const char *a, const char *b)

@@ -116,4 +116,4 @@ TEST_F(longterm, dma_longterm)
 	close(dma);
 }
 
-TEST_HARNESS_MAIN
+LAB_HARNESS_MAIN

@@ -111,4 +111,4 @@ TEST_F(mf, memory_failure)
 		       (unsigned long long)pfn, self->path, verdict[0] ? verdict : "no verdict logged");
 }
 
-TEST_HARNESS_MAIN
+LAB_HARNESS_MAIN

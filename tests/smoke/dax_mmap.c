@@ -108,4 +108,4 @@ TEST_F(dax_file, pte_fault)
 	munmap(p, SZ_2M);
 }
 
-TEST_HARNESS_MAIN
+LAB_HARNESS_MAIN

@@ -52,4 +52,4 @@ TEST_F(devdax, pmd_fault)
 	munmap(p, MAP_SIZE);
 }
 
-TEST_HARNESS_MAIN
+LAB_HARNESS_MAIN
