@@ -299,6 +299,20 @@ static inline long long lab_free_bytes(const char *mnt)
 	return (long long)st.f_bfree * st.f_frsize;
 }
 
+/*
+ * Wait up to @secs seconds for the file system at @mnt to have at least
+ * @want free bytes (a deferred free to happen).  Returns the last count.
+ */
+static inline long long lab_wait_free_bytes(const char *mnt, long long want, int secs)
+{
+	long long got;
+	int i;
+
+	for (i = 0; (got = lab_free_bytes(mnt)) < want && i < secs; i++)
+		sleep(1);
+	return got;
+}
+
 /* Remove the victim files of lab_refill(). */
 static inline void lab_unrefill(const char *mnt)
 {

@@ -148,7 +148,7 @@ FIXTURE_TEARDOWN(exit_pin)
 
 TEST_F_TIMEOUT(exit_pin, dma, 600)
 {
-	int wait = lab_param("pin_wait", 3), ready[2], status, fd, i;
+	int wait = lab_param("pin_wait", 3), ready[2], status, fd;
 	long long before, after = -1;
 	char c, state;
 	bool killed;
@@ -194,12 +194,7 @@ TEST_F_TIMEOUT(exit_pin, dma, 600)
 		TH_LOG("the task failed at step %d", WEXITSTATUS(status));
 
 	/* Its eviction goes on without it: A's blocks come free. */
-	for (i = 0; i < 30; i++) {
-		after = lab_free_bytes(self->mnt);
-		if (after >= before + FILE_LEN / 2)
-			break;
-		sleep(1);
-	}
+	after = lab_wait_free_bytes(self->mnt, before + FILE_LEN / 2, 30);
 	ASSERT_GE(after, before + FILE_LEN / 2)
 		TH_LOG("evidence: the task exited, but 30 s later A's %lu KiB were still not free (%lld bytes free before, %lld after)",
 		       (unsigned long)FILE_LEN >> 10, before, after);

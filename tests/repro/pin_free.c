@@ -406,12 +406,7 @@ static bool freed_after_unpin(struct __test_metadata *_metadata, FIXTURE_DATA(pi
 	ASSERT_EQ(0, pin_drop(&self->pin, seen, 'W')) TH_LOG("the pin holder's I/O failed");
 	if (kind == PIN_VMSPLICE || kind == PIN_DMA)
 		ASSERT_EQ(SZ_4K, lab_count(seen, SZ_4K, 'A')) TH_LOG("the pin read other data");
-	for (i = 0; i < 30; i++) {
-		after = lab_free_bytes(self->mnt);
-		if (after >= before + FILE_LEN / 2)
-			break;
-		sleep(1);
-	}
+	after = lab_wait_free_bytes(self->mnt, before + FILE_LEN / 2, 30);
 	ASSERT_GE(after, before + FILE_LEN / 2)
 		TH_LOG("evidence: %s returned at once and kept the pinned block, but 30 s after the pin ended A's blocks were still not free (%lld bytes free, then %lld)",
 		       op_name[variant->op], before, after);
