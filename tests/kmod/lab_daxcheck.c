@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lab_daxcheck - read the real state behind a DAX file, for the invariant
+ * checks of the guest tests.
+ *
+ * A test can see what a file's pages do (data, FIEMAP, whether a truncate
+ * waits); it cannot see the reference counts and the entries that decide
+ * it.  This module reports them: for each page of each entry in a file's
+ * mapping, the raw entry, the pfn, the page's reference count and its
+ * ->mapping and ->index (LAB_DAXCHECK_FILE); the pfn mapped at a user
+ * address, found through get_user_pages() (LAB_DAXCHECK_PFN); and the exact
+ * reference count of a device's dev_pagemap (LAB_DAXCHECK_PGMAP).  It
+ * judges nothing: the tests hold the invariants.
+ *
+ * The entry format is private to fs/dax.c and changes with the series, so
+ * the caller gives the number of flag bits (dax_shift) and checks the
+ * decoding against LAB_DAXCHECK_PFN on a page it faulted.  A wrong shift
+ * cannot crash the module: a pfn that is not an fsdax page is reported as
+ * LAB_DAXCHECK_NO_PAGE and its struct page is not read.
+ *
+ * The interface is in lab_daxcheck.h.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/memremap.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/percpu-refcount.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include "lab_daxcheck.h"
+
+/* The entry bits that are the same in every 6.1 DAX entry format. */
+#define ENTRY_PMD	(1UL << 1)
+#define ENTRY_ZERO	(1UL << 2)
+#define ENTRY_EMPTY	(1UL << 3)
+#define DAX_COW_MAPPING	((void *)0x1)	/* PAGE_MAPPING_DAX_COW */
+
+/* A struct page we may read: the pfn is an fsdax page. */
+static struct page *fsdax_page(unsigned long pfn)
+{
+	struct page *page;
+
+	if (!pfn_valid(pfn))
+		return NULL;
+	page = pfn_to_page(pfn);
+	if (!is_zone_device_page(page) ||
+	    page->pgmap->type != MEMORY_DEVICE_FS_DAX)
+		return NULL;
+	return page;
+}
+
+static void fill_page(struct lab_daxcheck_page *r, struct address_space *mapping,
+		      unsigned long pfn)
+{
+	struct page *page = fsdax_page(pfn);
+
+	r->pfn = pfn;
+	if (!page) {
+		r->flags |= LAB_DAXCHECK_NO_PAGE;
+		return;
+	}
+	r->refcount = page_ref_count(page);
+	r->page_index = page->index;
+	if (page->mapping == mapping)
+		r->flags |= LAB_DAXCHECK_MAPPING_FILE;
+	else if (!page->mapping)
+		r->flags |= LAB_DAXCHECK_MAPPING_NULL;
+	else if (page->mapping == DAX_COW_MAPPING)
+		r->flags |= LAB_DAXCHECK_MAPPING_COW;
+}
+
+static long check_file(struct lab_daxcheck_file __user *uarg)
+{
+	struct lab_daxcheck_file arg;
+	struct lab_daxcheck_page *out;
+	struct address_space *mapping;
+	u64 n = 0, room;
+	struct file *file;
+	long ret = 0;
+	void *entry;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.dax_shift < 4 || arg.dax_shift > 8 || arg.pages > (1 << 18))
+		return -EINVAL;
+	file = fget(arg.fd);
+	if (!file)
+		return -EBADF;
+	mapping = file->f_mapping;
+	if (!IS_DAX(mapping->host)) {
+		ret = -EINVAL;
+		goto out_fput;
+	}
+	room = arg.pages;
+	out = kvcalloc(max_t(u64, room, 1), sizeof(*out), GFP_KERNEL);
+	if (!out) {
+		ret = -ENOMEM;
+		goto out_fput;
+	}
+
+	/*
+	 * Under the i_pages lock: no entry changes while it is read, and the
+	 * pages of an entry in the tree are live (the device cannot finish
+	 * going away while the file system has entries).
+	 */
+	{
+		XA_STATE(xas, &mapping->i_pages, arg.start);
+
+		xas_lock_irq(&xas);
+		xas_for_each(&xas, entry, ULONG_MAX) {
+			unsigned long v, pfn, nr, i;
+
+			if (!xa_is_value(entry))
+				continue;
+			v = xa_to_value(entry);
+			nr = v & ENTRY_PMD ? PTRS_PER_PMD : 1;
+			pfn = v >> arg.dax_shift;
+			for (i = 0; i < nr && n < room; i++) {
+				struct lab_daxcheck_page *r = &out[n++];
+
+				r->index = xas.xa_index + i;
+				r->entry = v;
+				r->entry_index = xas.xa_index;
+				if (v & (ENTRY_ZERO | ENTRY_EMPTY))
+					r->flags = LAB_DAXCHECK_ZERO;
+				else
+					fill_page(r, mapping, pfn + i);
+			}
+			if (n >= room)
+				break;
+		}
+		arg.nrpages = mapping->nrpages;
+		xas_unlock_irq(&xas);
+	}
+
+	arg.pages = n;
+	if (copy_to_user(u64_to_user_ptr(arg.buf), out, n * sizeof(*out)) ||
+	    copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
+	kvfree(out);
+out_fput:
+	fput(file);
+	return ret;
+}
+
+static long check_pfn(struct lab_daxcheck_pfn __user *uarg)
+{
+	struct lab_daxcheck_pfn arg;
+	struct page *page;
+	int got;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	/* No FOLL_LONGTERM: fs-dax refuses it.  Held for the read only. */
+	got = pin_user_pages_fast(arg.addr, 1, 0, &page);
+	if (got != 1)
+		return got < 0 ? got : -EFAULT;
+	arg.pfn = page_to_pfn(page);
+	unpin_user_page(page);
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+static long check_pgmap(struct lab_daxcheck_pgmap __user *uarg)
+{
+	struct lab_daxcheck_pgmap arg;
+	struct dev_pagemap *pgmap;
+	int i;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	pgmap = get_dev_pagemap(arg.pfn, NULL);
+	if (!pgmap)
+		return -ENXIO;
+	/*
+	 * Exact only in atomic mode, where every reference is in the one
+	 * counter; switch, read, switch back.  Minus the reference
+	 * get_dev_pagemap() just took.
+	 */
+	percpu_ref_switch_to_atomic_sync(&pgmap->ref);
+	arg.count = atomic_long_read(&pgmap->ref.data->count) - 1;
+	percpu_ref_switch_to_percpu(&pgmap->ref);
+	arg.nr_pages = 0;
+	for (i = 0; i < pgmap->nr_range; i++)
+		arg.nr_pages += PHYS_PFN(range_len(&pgmap->ranges[i]));
+	put_dev_pagemap(pgmap);
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+static long lab_daxcheck_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *p = (void __user *)arg;
+
+	switch (cmd) {
+	case LAB_DAXCHECK_FILE:
+		return check_file(p);
+	case LAB_DAXCHECK_PFN:
+		return check_pfn(p);
+	case LAB_DAXCHECK_PGMAP:
+		return check_pgmap(p);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations lab_daxcheck_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= lab_daxcheck_ioctl,
+};
+
+static struct miscdevice lab_daxcheck_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "lab_daxcheck",
+	.fops	= &lab_daxcheck_fops,
+	.mode	= 0600,
+};
+
+module_misc_device(lab_daxcheck_dev);
+MODULE_DESCRIPTION("DAX lab: report the entries, page and pagemap references behind a DAX file");
+MODULE_LICENSE("GPL");
