@@ -26,6 +26,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/page-flags.h>
 #include <linux/percpu-refcount.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -37,7 +38,6 @@
 #define ENTRY_PMD	(1UL << 1)
 #define ENTRY_ZERO	(1UL << 2)
 #define ENTRY_EMPTY	(1UL << 3)
-#define DAX_COW_MAPPING	((void *)0x1)	/* PAGE_MAPPING_DAX_COW */
 
 /* A struct page we may read: the pfn is an fsdax page. */
 static struct page *fsdax_page(unsigned long pfn)
@@ -69,7 +69,7 @@ static void fill_page(struct lab_daxcheck_page *r, struct address_space *mapping
 		r->flags |= LAB_DAXCHECK_MAPPING_FILE;
 	else if (!page->mapping)
 		r->flags |= LAB_DAXCHECK_MAPPING_NULL;
-	else if (page->mapping == DAX_COW_MAPPING)
+	else if ((uintptr_t)page->mapping == PAGE_MAPPING_DAX_COW)
 		r->flags |= LAB_DAXCHECK_MAPPING_COW;
 }
 
