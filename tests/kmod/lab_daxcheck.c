@@ -8,8 +8,9 @@
  * it.  This module reports them: for each page of each entry in a file's
  * mapping, the raw entry, the pfn, the page's reference count and its
  * ->mapping and ->index (LAB_DAXCHECK_FILE); the pfn mapped at a user
- * address, found through get_user_pages() (LAB_DAXCHECK_PFN); and the exact
- * reference count of a device's dev_pagemap (LAB_DAXCHECK_PGMAP).  It
+ * address, found through get_user_pages() (LAB_DAXCHECK_PFN); and the
+ * reference count of a device's dev_pagemap (LAB_DAXCHECK_PGMAP), exact in
+ * a quiescent state.  It
  * judges nothing: the tests hold the invariants.
  *
  * The entry format is private to fs/dax.c and changes with the series, so
@@ -35,9 +36,9 @@
 #include "lab_daxcheck.h"
 
 /* The entry bits that are the same in every 6.1 DAX entry format. */
-#define ENTRY_PMD	(1UL << 1)
-#define ENTRY_ZERO	(1UL << 2)
-#define ENTRY_EMPTY	(1UL << 3)
+#define ENTRY_PMD	BIT(1)
+#define ENTRY_ZERO	BIT(2)
+#define ENTRY_EMPTY	BIT(3)
 
 /* A struct page we may read: the pfn is an fsdax page. */
 static struct page *fsdax_page(unsigned long pfn)
@@ -164,6 +165,46 @@ static long check_pfn(struct lab_daxcheck_pfn __user *uarg)
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
+/*
+ * The bias a percpu_ref in percpu mode keeps in its atomic counter, so that
+ * the counter cannot reach zero while the per-cpu counts hold the rest
+ * (lib/percpu-refcount.c, where it is private).
+ */
+#define LAB_PERCPU_COUNT_BIAS	BIT(BITS_PER_LONG - 1)
+
+/*
+ * The count of a percpu_ref without changing its mode: the atomic counter
+ * in atomic mode; in percpu mode, the atomic counter less its bias plus the
+ * per-cpu counts.  Exact when nothing takes or drops a reference during
+ * the read, which is how the tests use it.
+ *
+ * Switching the counter to atomic mode and back, the documented way to an
+ * exact count, is not available here: a dev_pagemap's percpu_ref is not
+ * initialised with PERCPU_REF_ALLOW_REINIT, and percpu_ref_switch_to_atomic()
+ * frees the per-cpu counters of such a ref for good, which leaves it dead
+ * (every get_dev_pagemap() and DAX fault of the device fails after that).
+ */
+static long pgmap_ref_count(struct percpu_ref *ref)
+{
+	unsigned long ptr, sum;
+	int cpu;
+
+	rcu_read_lock();
+	ptr = READ_ONCE(ref->percpu_count_ptr);
+	sum = atomic_long_read(&ref->data->count);
+	if (!(ptr & __PERCPU_REF_ATOMIC)) {
+		unsigned long __percpu *pc;
+
+		pc = (unsigned long __percpu *)(ptr & ~__PERCPU_REF_ATOMIC_DEAD);
+
+		sum -= LAB_PERCPU_COUNT_BIAS;
+		for_each_possible_cpu(cpu)
+			sum += *per_cpu_ptr(pc, cpu);
+	}
+	rcu_read_unlock();
+	return (long)sum;
+}
+
 static long check_pgmap(struct lab_daxcheck_pgmap __user *uarg)
 {
 	struct lab_daxcheck_pgmap arg;
@@ -175,14 +216,8 @@ static long check_pgmap(struct lab_daxcheck_pgmap __user *uarg)
 	pgmap = get_dev_pagemap(arg.pfn, NULL);
 	if (!pgmap)
 		return -ENXIO;
-	/*
-	 * Exact only in atomic mode, where every reference is in the one
-	 * counter; switch, read, switch back.  Minus the reference
-	 * get_dev_pagemap() just took.
-	 */
-	percpu_ref_switch_to_atomic_sync(&pgmap->ref);
-	arg.count = atomic_long_read(&pgmap->ref.data->count) - 1;
-	percpu_ref_switch_to_percpu(&pgmap->ref);
+	/* Minus the reference get_dev_pagemap() just took. */
+	arg.count = pgmap_ref_count(&pgmap->ref) - 1;
 	arg.nr_pages = 0;
 	for (i = 0; i < pgmap->nr_range; i++)
 		arg.nr_pages += PHYS_PFN(range_len(&pgmap->ranges[i]));

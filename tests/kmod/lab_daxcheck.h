@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * lab_daxcheck: the interface of /dev/lab_daxcheck (tests/kmod/lab_daxcheck.c),
- * shared by the module and the guest tests (tests/lib/daxcheck.h reads it).
+ * shared by the module and the guest tests (tests/lib/daxcheck.h).
  *
  * The module reports state; it decides nothing.  The DAX entry format is
  * private to fs/dax.c and differs between kernels (the series adds a bit),
@@ -61,9 +61,10 @@ struct lab_daxcheck_pgmap {
  */
 #define LAB_DAXCHECK_PFN	_IOWR('D', 2, struct lab_daxcheck_pfn)
 /*
- * The reference count of the dev_pagemap of a pfn, read exactly: the
- * counter is switched to atomic mode for the read and back afterwards.
- * The count does not include the reference the read itself takes.
+ * The reference count of the dev_pagemap of a pfn: the atomic counter and
+ * the per-cpu counts added up, exact while no reference is taken or dropped
+ * (the counter's mode is never switched: that would kill a dev_pagemap's
+ * ref).  The count does not include the reference the read itself takes.
  */
 #define LAB_DAXCHECK_PGMAP	_IOWR('D', 3, struct lab_daxcheck_pgmap)
 

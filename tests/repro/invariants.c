@@ -26,6 +26,9 @@
  *       fault maps a zapped entry again and takes them back
  */
 #include <errno.h>
+#include <signal.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,11 +36,11 @@
 
 #include "kselftest_harness.h"
 #include "lab_test.h"
-#include "lab_daxcheck.h"
+#include "daxcheck.h"
 
 #define FILE_LEN	(4 * SZ_2M)
 #define FILE_PAGES	(FILE_LEN / SZ_4K)
-#define ENTRY_ZAP	(1UL << 4)	/* phase B: bit 4, below the pfn */
+#define ENTRY_ZAP	DAXCHECK_ENTRY_ZAP
 
 FIXTURE(inv) {
 	char mnt[200], path[256];
@@ -57,63 +60,12 @@ FIXTURE_VARIANT_ADD(inv, xfs) { .fs = "xfs" };
 /* Read the file's pages with @shift; returns how many were reported. */
 static long read_file(FIXTURE_DATA(inv) *self, unsigned int shift)
 {
-	struct lab_daxcheck_file arg = {
-		.fd = self->fd, .dax_shift = shift, .start = 0,
-		.pages = FILE_PAGES, .buf = (uintptr_t)self->pages,
-	};
-
-	memset(self->pages, 0, FILE_PAGES * sizeof(*self->pages));
-	if (ioctl(self->chk, LAB_DAXCHECK_FILE, &arg))
-		return -1;
-	return arg.pages;
-}
-
-static long gup_pfn(FIXTURE_DATA(inv) *self, size_t off)
-{
-	struct lab_daxcheck_pfn arg = { .addr = (uintptr_t)(self->p + off) };
-
-	if (ioctl(self->chk, LAB_DAXCHECK_PFN, &arg))
-		return -1;
-	return arg.pfn;
+	return daxcheck_file(self->chk, self->fd, shift, self->pages, FILE_PAGES);
 }
 
 static struct lab_daxcheck_page *page_at(FIXTURE_DATA(inv) *self, long n, uint64_t index)
 {
-	long i;
-
-	for (i = 0; i < n; i++)
-		if (self->pages[i].index == index)
-			return &self->pages[i];
-	return NULL;
-}
-
-/*
- * The decoding under which pages 0 and 513 (in two different PMDs) have the
- * pfns get_user_pages() sees, or 0.  Both must be mapped.
- */
-static unsigned int find_shift(FIXTURE_DATA(inv) *self)
-{
-	long want0 = gup_pfn(self, 0), want1 = gup_pfn(self, 513 * SZ_4K);
-	unsigned int s;
-
-	for (s = 4; s <= 6; s++) {
-		long n = read_file(self, s);
-		struct lab_daxcheck_page *a = page_at(self, n, 0), *b = page_at(self, n, 513);
-
-		if (a && b && !(a->flags & LAB_DAXCHECK_NO_PAGE) && !(b->flags & LAB_DAXCHECK_NO_PAGE) &&
-		    (long)a->pfn == want0 && (long)b->pfn == want1)
-			return s;
-	}
-	return 0;
-}
-
-static long pgmap_count(FIXTURE_DATA(inv) *self, uint64_t pfn)
-{
-	struct lab_daxcheck_pgmap arg = { .pfn = pfn };
-
-	if (ioctl(self->chk, LAB_DAXCHECK_PGMAP, &arg))
-		return -1;
-	return arg.count;
+	return daxcheck_at(self->pages, n, index);
 }
 
 /* Expected count of an idle, unpinned page under this kernel's model. */
@@ -158,8 +110,7 @@ FIXTURE_SETUP(inv)
 	self->pages = calloc(FILE_PAGES, sizeof(*self->pages));
 	ASSERT_NE(NULL, self->pages);
 	lab_kmsg("lab: subtest-start invariants.%s.%s\n", variant->fs, _metadata->name);
-	ASSERT_EQ(0, system("modprobe lab_daxcheck"));
-	self->chk = open("/dev/lab_daxcheck", O_RDWR | O_CLOEXEC);
+	self->chk = daxcheck_open();
 	ASSERT_LE(0, self->chk);
 	snprintf(what, sizeof(what), "mount %s", variant->fs);
 	ASSERT_EQ(0, lab_setup(what, self->mnt, sizeof(self->mnt)));
@@ -172,7 +123,9 @@ FIXTURE_SETUP(inv)
 	ASSERT_NE(MAP_FAILED, self->p);
 	lab_touch(self->p, FILE_LEN, 'J');
 
-	self->shift = find_shift(self);
+	/* pages 0 and 513: two different 2 MiB entries */
+	self->shift = daxcheck_find_shift(self->chk, self->fd, self->p, 0, 513,
+					  self->pages, FILE_PAGES);
 	ASSERT_NE(0, self->shift) TH_LOG("no decoding of the entries matches the pfns get_user_pages() sees");
 	n = read_file(self, self->shift);
 	ASSERT_EQ(FILE_PAGES, n) TH_LOG("%ld pages reported, not %lu", n, FILE_PAGES);
@@ -194,7 +147,7 @@ FIXTURE_TEARDOWN(inv)
 }
 
 /* I1 and I5 on a mapped file, then with one page in a pipe (vmsplice). */
-TEST_F(inv, refcounts)
+TEST_F_TIMEOUT(inv, refcounts, 300)
 {
 	struct iovec iov = { self->p + 5 * SZ_4K, SZ_4K };
 	int pipefd[2];
@@ -220,20 +173,21 @@ TEST_F(inv, refcounts)
 }
 
 /* I2: the file's entries, and only they, move the dev_pagemap count. */
-TEST_F(inv, pgmap)
+TEST_F_TIMEOUT(inv, pgmap, 300)
 {
 	long n = read_file(self, self->shift), with, without, normal = 0, i;
 	uint64_t pfn = self->pages[0].pfn;
 
 	for (i = 0; i < n; i++)
 		normal += !(self->pages[i].flags & LAB_DAXCHECK_ZERO);
-	with = pgmap_count(self, pfn);
-	ASSERT_LE(0, with);
+	with = daxcheck_pgmap(self->chk, pfn);
+	ASSERT_LE(0, with) TH_LOG("reading the dev_pagemap count of pfn %#llx failed",
+				  (unsigned long long)pfn);
 	ASSERT_EQ(0, munmap(self->p, FILE_LEN));
 	self->p = MAP_FAILED;
 	ASSERT_EQ(0, ftruncate(self->fd, 0));
-	without = pgmap_count(self, pfn);
-	ASSERT_LE(0, without);
+	without = daxcheck_pgmap(self->chk, pfn);
+	ASSERT_LE(0, without) TH_LOG("dev_pagemap count %ld before the truncate, %ld after", with, without);
 	TH_LOG("dev_pagemap count %ld with the file's %ld pages in entries, %ld after truncate",
 	       with, normal, without);
 	EXPECT_EQ(self->shift >= 5 ? normal : 0, with - without)
@@ -242,7 +196,7 @@ TEST_F(inv, pgmap)
 }
 
 /* I10: a layout break zaps every entry; a fault takes a page back. */
-TEST_F(inv, zap)
+TEST_F_TIMEOUT(inv, zap, 300)
 {
 	long n, i, unzapped = 0;
 	struct lab_daxcheck_page *r;
@@ -268,6 +222,107 @@ TEST_F(inv, zap)
 	ASSERT_NE(NULL, r);
 	EXPECT_EQ(0, r->entry & ENTRY_ZAP) TH_LOG("evidence: I10: a fault left its entry zapped");
 	check_pages(_metadata, self, n, ~0ULL, 0);
+}
+
+/* Run @fn(self->fd) in a child; it must still be running after 2 s. */
+static pid_t start_waiting(struct __test_metadata *_metadata, FIXTURE_DATA(inv) *self,
+			   int (*fn)(int fd), const char *what)
+{
+	int status;
+	pid_t child = fork();
+
+	if (!child)
+		_exit(fn(self->fd) ? 1 : 0);
+	EXPECT_EQ(-1, lab_wait_child(child, 2, &status))
+		TH_LOG("evidence: %s did not wait for the pinned page", what);
+	return child;
+}
+
+/* The child must complete within 20 s of the pin's end. */
+static void expect_done(struct __test_metadata *_metadata, pid_t child, const char *what)
+{
+	int status;
+
+	if (lab_wait_child(child, 20, &status)) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+		EXPECT_TRUE(0) TH_LOG("evidence: %s still waits 20 s after the pin ended", what);
+		return;
+	}
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static int punch_last(int fd)
+{
+	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, FILE_LEN - SZ_4K, SZ_4K);
+}
+
+static int truncate_all(int fd)
+{
+	return ftruncate(fd, 0);
+}
+
+/*
+ * A layout break waits for a pinned page with its lock dropped; the pin
+ * holder faults the page again meanwhile, which maps its zapped entry
+ * again (phase B: the page takes the entry's reference back), then ends
+ * the pin.  The break must notice and finish: a wait for the page alone
+ * to become idle would sleep until a signal, the page holding the entry's
+ * reference again.
+ */
+TEST_F_TIMEOUT(inv, refault_wait, 300)
+{
+	struct iovec iov = { self->p + 5 * SZ_4K, SZ_4K };
+	int pipefd[2];
+	char buf[SZ_4K];
+	pid_t child;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(SZ_4K, vmsplice(pipefd[1], &iov, 1, 0));
+	/* Punching the last page breaks the layout of the whole file. */
+	child = start_waiting(_metadata, self, punch_last, "a punch");
+	self->p[5 * SZ_4K + 1] = 'R';
+	ASSERT_EQ(SZ_4K, read(pipefd[0], buf, SZ_4K));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	EXPECT_TRUE(buf[0] == 'J' && buf[1] == 'R')
+		TH_LOG("evidence: the pin saw %#x %#x, not the file's page", buf[0], buf[1]);
+	expect_done(_metadata, child, "a punch whose pinned page was faulted again during its wait");
+}
+
+/*
+ * Refault after zap: a punch zaps every entry, the file is faulted again,
+ * then a refaulted page is pinned and the file truncated: the truncate
+ * waits for the pin, which sees the file's data.  I1 and I5 hold after
+ * the refault.
+ */
+TEST_F_TIMEOUT(inv, refault_pin, 300)
+{
+	struct iovec iov = { self->p + 5 * SZ_4K, SZ_4K };
+	int pipefd[2];
+	char buf[SZ_4K];
+	pid_t child;
+	long n;
+
+	ASSERT_EQ(0, punch_last(self->fd));
+	lab_touch(self->p, FILE_LEN - SZ_2M, 'K');
+	ASSERT_EQ(0, munmap(self->p + FILE_LEN - SZ_2M, SZ_2M));
+	n = read_file(self, self->shift);
+	check_pages(_metadata, self, n, ~0ULL, 0);
+
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(SZ_4K, vmsplice(pipefd[1], &iov, 1, 0));
+	n = read_file(self, self->shift);
+	check_pages(_metadata, self, n, 5, 1);
+	ASSERT_EQ(0, munmap(self->p, FILE_LEN - SZ_2M));
+	self->p = MAP_FAILED;
+	child = start_waiting(_metadata, self, truncate_all, "a truncate");
+	ASSERT_EQ(SZ_4K, read(pipefd[0], buf, SZ_4K));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	EXPECT_TRUE(buf[0] == 'K' && buf[1] == 'I')
+		TH_LOG("evidence: the pin saw %#x %#x, not the file's page", buf[0], buf[1]);
+	expect_done(_metadata, child, "a truncate of refaulted pages");
 }
 
 LAB_HARNESS_MAIN
