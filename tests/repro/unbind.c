@@ -173,7 +173,8 @@ static void unbind_run(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *
 	close(self->fd);
 	self->fd = -1;
 	if (lab_wait_child(self->child, 10, &status))
-		ASSERT_EQ(0, umount(R7_MNT));
+		ASSERT_EQ(0, umount(R7_MNT)) TH_LOG("umount %s under the waiting unbind: %s", R7_MNT,
+						   strerror(errno));
 #endif
 	ASSERT_EQ(0, lab_wait_child(self->child, 60, &status)) TH_LOG("the unbind did not finish");
 	self->child = 0;
