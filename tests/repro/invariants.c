@@ -27,7 +27,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -37,6 +36,7 @@
 #include "kselftest_harness.h"
 #include "lab_test.h"
 #include "daxcheck.h"
+#include "pin.h"
 
 #define FILE_LEN	(4 * SZ_2M)
 #define FILE_PAGES	(FILE_LEN / SZ_4K)
@@ -149,21 +149,17 @@ FIXTURE_TEARDOWN(inv)
 /* I1 and I5 on a mapped file, then with one page in a pipe (vmsplice). */
 TEST_F_TIMEOUT(inv, refcounts, 300)
 {
-	struct iovec iov = { self->p + 5 * SZ_4K, SZ_4K };
-	int pipefd[2];
+	struct pin pin;
 	char buf[SZ_4K];
 	long n;
 
 	n = read_file(self, self->shift);
 	check_pages(_metadata, self, n, ~0ULL, 0);
 
-	ASSERT_EQ(0, pipe(pipefd));
-	ASSERT_EQ(SZ_4K, vmsplice(pipefd[1], &iov, 1, 0));
+	ASSERT_EQ(0, pin_take(&pin, PIN_VMSPLICE, self->p + 5 * SZ_4K));
 	n = read_file(self, self->shift);
 	check_pages(_metadata, self, n, 5, 1);
-	ASSERT_EQ(SZ_4K, read(pipefd[0], buf, SZ_4K));
-	close(pipefd[0]);
-	close(pipefd[1]);
+	ASSERT_EQ(0, pin_drop(&pin, buf, 0));
 
 	/* Unmapped: nothing changes in either model until a layout break. */
 	ASSERT_EQ(0, munmap(self->p, FILE_LEN));
@@ -272,19 +268,15 @@ static int truncate_all(int fd)
  */
 TEST_F_TIMEOUT(inv, refault_wait, 300)
 {
-	struct iovec iov = { self->p + 5 * SZ_4K, SZ_4K };
-	int pipefd[2];
+	struct pin pin;
 	char buf[SZ_4K];
 	pid_t child;
 
-	ASSERT_EQ(0, pipe(pipefd));
-	ASSERT_EQ(SZ_4K, vmsplice(pipefd[1], &iov, 1, 0));
+	ASSERT_EQ(0, pin_take(&pin, PIN_VMSPLICE, self->p + 5 * SZ_4K));
 	/* Punching the last page breaks the layout of the whole file. */
 	child = start_waiting(_metadata, self, punch_last, "a punch");
 	self->p[5 * SZ_4K + 1] = 'R';
-	ASSERT_EQ(SZ_4K, read(pipefd[0], buf, SZ_4K));
-	close(pipefd[0]);
-	close(pipefd[1]);
+	ASSERT_EQ(0, pin_drop(&pin, buf, 0));
 	EXPECT_TRUE(buf[0] == 'J' && buf[1] == 'R')
 		TH_LOG("evidence: the pin saw %#x %#x, not the file's page", buf[0], buf[1]);
 	expect_done(_metadata, child, "a punch whose pinned page was faulted again during its wait");
@@ -298,8 +290,7 @@ TEST_F_TIMEOUT(inv, refault_wait, 300)
  */
 TEST_F_TIMEOUT(inv, refault_pin, 300)
 {
-	struct iovec iov = { self->p + 5 * SZ_4K, SZ_4K };
-	int pipefd[2];
+	struct pin pin;
 	char buf[SZ_4K];
 	pid_t child;
 	long n;
@@ -310,16 +301,13 @@ TEST_F_TIMEOUT(inv, refault_pin, 300)
 	n = read_file(self, self->shift);
 	check_pages(_metadata, self, n, ~0ULL, 0);
 
-	ASSERT_EQ(0, pipe(pipefd));
-	ASSERT_EQ(SZ_4K, vmsplice(pipefd[1], &iov, 1, 0));
+	ASSERT_EQ(0, pin_take(&pin, PIN_VMSPLICE, self->p + 5 * SZ_4K));
 	n = read_file(self, self->shift);
 	check_pages(_metadata, self, n, 5, 1);
 	ASSERT_EQ(0, munmap(self->p, FILE_LEN - SZ_2M));
 	self->p = MAP_FAILED;
 	child = start_waiting(_metadata, self, truncate_all, "a truncate");
-	ASSERT_EQ(SZ_4K, read(pipefd[0], buf, SZ_4K));
-	close(pipefd[0]);
-	close(pipefd[1]);
+	ASSERT_EQ(0, pin_drop(&pin, buf, 0));
 	EXPECT_TRUE(buf[0] == 'K' && buf[1] == 'I')
 		TH_LOG("evidence: the pin saw %#x %#x, not the file's page", buf[0], buf[1]);
 	expect_done(_metadata, child, "a truncate of refaulted pages");
