@@ -30,7 +30,7 @@ FRAGMENTS  := configs/lab.config $(if $(filter 1,$(LAB_DEBUG)),configs/debug.con
 # everything else together, so it has a guest of its own.
 # The reproducers that can take the guest down (an Oops on a kernel without
 # the fix), or leave it poisoned, get a guest each.
-REPRO_CRASH  := repro:devdax_unbind repro:fsdax_unbind repro:mf_zapped
+REPRO_CRASH  := repro:devdax_unbind repro:fsdax_unbind repro:mf_zapped repro:reflink
 REPRO_GUESTS ?= 'repro $(addprefix -,$(REPRO_CRASH))' $(REPRO_CRASH)
 RUN_GUESTS   ?= smoke
 CHECK_GUESTS ?= 'ndctl:mmap.sh' 'ndctl -ndctl:mmap.sh' 'smoke repro $(addprefix -,$(REPRO_CRASH))' \

@@ -70,8 +70,11 @@ static void fill_page(struct lab_daxcheck_page *r, struct address_space *mapping
 		r->flags |= LAB_DAXCHECK_MAPPING_FILE;
 	else if (!page->mapping)
 		r->flags |= LAB_DAXCHECK_MAPPING_NULL;
+#ifdef PAGE_MAPPING_DAX_COW
+	/* 6.1's mark for a reflink-shared page; the series has no mark */
 	else if ((uintptr_t)page->mapping == PAGE_MAPPING_DAX_COW)
 		r->flags |= LAB_DAXCHECK_MAPPING_COW;
+#endif
 }
 
 static long check_file(struct lab_daxcheck_file __user *uarg)

@@ -29,7 +29,7 @@ struct lab_daxcheck_page {
 /* lab_daxcheck_page.flags */
 #define LAB_DAXCHECK_MAPPING_FILE	0x1	/* page->mapping is this file's */
 #define LAB_DAXCHECK_MAPPING_NULL	0x2	/* page->mapping is NULL */
-#define LAB_DAXCHECK_MAPPING_COW	0x4	/* page->mapping is the DAX CoW mark */
+#define LAB_DAXCHECK_MAPPING_COW	0x4	/* page->mapping is 6.1's DAX CoW mark */
 #define LAB_DAXCHECK_NO_PAGE		0x8	/* the pfn is not an fsdax page: bad decoding */
 #define LAB_DAXCHECK_ZERO		0x10	/* a zero-page or empty entry: no pfn */
 

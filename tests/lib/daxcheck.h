@@ -61,6 +61,17 @@ static inline long daxcheck_pgmap(int chk, uint64_t pfn)
 	return arg.count;
 }
 
+/*
+ * Is the page of @r shared by the entries of several files (reflink)?
+ * 6.1 marks such a page with PAGE_MAPPING_DAX_COW; the series leaves its
+ * ->mapping NULL.  Either way ->index counts the entries.
+ */
+static inline int daxcheck_shared(const struct lab_daxcheck_page *r)
+{
+	return (r->flags & LAB_DAXCHECK_MAPPING_COW) ||
+	       ((r->flags & LAB_DAXCHECK_MAPPING_NULL) && r->page_index > 0);
+}
+
 static inline struct lab_daxcheck_page *daxcheck_at(struct lab_daxcheck_page *buf, long n,
 						   uint64_t index)
 {
