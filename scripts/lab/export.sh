@@ -11,7 +11,7 @@
 # file lists the new ones in order.  The tree is then marked as applied, so
 # the next build does not re-apply what it already has.
 
-set -u
+set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
 
 tree=$1 series=$2
@@ -20,17 +20,31 @@ dir=$(dirname "$series")
 [ -d "$tree/.git" ] || die "export: no scratch tree at $tree (run 'make base' first)"
 [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
 	die "export: $tree has uncommitted edits; commit them first"
+# Mid-rebase, HEAD is a partial series: exporting it would drop the rest.
+for d in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD; do
+	[ ! -e "$tree/.git/$d" ] ||
+		die "export: $tree is in the middle of a rebase, am or merge ($d); finish or abort it first"
+done
+n=$(git -C "$tree" rev-list --count lab-base..HEAD) || die "export: $tree has no lab-base"
+[ "$n" -gt 0 ] || die "export: $tree has no commits on lab-base: nothing to export (the series is left as it is)"
 
+# Write the new patches aside first: nothing is deleted until they exist.
 mkdir -p "$dir"
+new=$(mktemp -d "$dir/.export.XXXXXX") || die "export: cannot make a directory in $dir"
+trap 'rm -rf "$new"' EXIT
+git -C "$tree" format-patch --zero-commit --no-signature -o "$(realpath "$new")" lab-base..HEAD |
+	xargs -r -n1 basename > "$new/series" || die "export: git format-patch failed"
+[ "$(wc -l < "$new/series")" -eq "$n" ] || die "export: git format-patch wrote $(wc -l < "$new/series") of $n patches"
+
 if [ -f "$series" ]; then
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series" | while read -r p; do
 		rm -f "$dir/$p"
 	done
 fi
-n=$(git -C "$tree" rev-list --count lab-base..HEAD)
-git -C "$tree" format-patch --zero-commit --no-signature -o "$(realpath "$dir")" lab-base..HEAD |
-	xargs -r -n1 basename > "$series.tmp" || die "export: git format-patch failed"
-mv "$series.tmp" "$series"
+while read -r p; do
+	mv "$new/$p" "$dir/$p" || die "export: cannot move $p into $dir"
+done < "$new/series"
+mv "$new/series" "$series" || die "export: cannot write $series"
 
 # The tree now is what the series describes.
 git -C "$tree" rev-parse HEAD > "$tree/.git/lab-applied-head"
