@@ -84,16 +84,11 @@ static int reopen(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *self,
 		  const FIXTURE_VARIANT(unbind) *variant)
 {
 #ifdef UNBIND_FSDAX
-	bool xfs = !strcmp(variant->fs, "xfs");
 	char cmd[512];
 
 	if (self->fd >= 0)
 		close(self->fd);
-	/* As lab-setup makes them: 2 MiB-aligned xfs extents, a 64 MiB log. */
-	snprintf(cmd, sizeof(cmd), "mkdir -p " R7_MNT " && %s %s && mount -o %s %s " R7_MNT,
-		 xfs ? "mkfs.xfs -q -f -d agcount=2,su=2m,sw=1 -l size=64m -m reflink=1" :
-		       "mkfs.ext4 -q -F -b 4096", self->dev,
-		 xfs ? "dax=always" : "dax", self->dev);
+	snprintf(cmd, sizeof(cmd), "lab-setup newfs %s %s " R7_MNT " >/dev/null", variant->fs, self->dev);
 	if (run(cmd))
 		return -1;
 	self->fd = open(R7_MNT "/A", O_RDWR | O_CREAT | O_TRUNC, 0600);
