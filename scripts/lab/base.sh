@@ -37,13 +37,25 @@ check_61()
 	echo "6.1.$s"
 }
 
+# The content of a git KSRC's local edits: the diff of tracked files against
+# HEAD and the bytes of untracked, not ignored files.  Hashing "git status"
+# instead would miss a second edit of a file that is already modified.
+# --no-optional-locks: reading must not even refresh the user's index.
+ksrc_edits()
+{
+	{
+		git -C "$ksrc" --no-optional-locks diff --binary HEAD --
+		(cd "$ksrc" && git --no-optional-locks ls-files -z -o --exclude-standard |
+			xargs -0 -r sha1sum --)
+	} | sha1sum | cut -c1-12
+}
+
 base_id()
 {
 	local pkg
 	if [ -n "$ksrc" ]; then
 		if git -C "$ksrc" rev-parse --git-dir >/dev/null 2>&1; then
-			echo "ksrc $ksrc $(git -C "$ksrc" rev-parse HEAD)" \
-				"$(git -C "$ksrc" status --porcelain | sha1sum | cut -c1-12)"
+			echo "ksrc $ksrc $(git -C "$ksrc" rev-parse HEAD) $(ksrc_edits)"
 		else
 			echo "ksrc $ksrc $(cd "$ksrc" && find . -path ./.git -prune -o -type f \
 				! -name '*.o' ! -name '*.ko' ! -name '.*.cmd' -printf '%P %s %T@\n' |
