@@ -25,6 +25,8 @@ tarball=${LAB_BASE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 
 git_t() { git -C "$tree" "$@"; }
 
+lab_name="DAX lab" lab_email=lab@localhost
+
 # A tree is a 6.1 tree if its top Makefile says so.
 check_61()
 {
@@ -107,10 +109,13 @@ create_tree()
 	fi
 	kver=$(check_61 "$tmp") || die "the base is not a Linux 6.1 tree"
 	git -C "$tmp" init -q
-	git -C "$tmp" config user.name "DAX lab"
-	git -C "$tmp" config user.email "lab@localhost"
 	git -C "$tmp" config gc.auto 0
-	# A fixed date keeps the base commit id the same across machines.
+	# The lab's own commits (the base, below lab-base) carry a fixed
+	# identity and date, so the base commit id is the same on every
+	# machine.  Only the environment says so: the developer's commits on
+	# top of lab-base carry the developer's own git identity.
+	export GIT_AUTHOR_NAME="$lab_name" GIT_AUTHOR_EMAIL="$lab_email"
+	export GIT_COMMITTER_NAME="$lab_name" GIT_COMMITTER_EMAIL="$lab_email"
 	export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
 	git -C "$tmp" add -A -f . >/dev/null &&
 	git -C "$tmp" commit -q -m "base: $bid" || die "git commit of the base failed"
@@ -122,7 +127,15 @@ create_tree()
 		git -C "$tmp" commit -q -a -m "lab: drop Debian's top-level catch-all .gitignore rule" ||
 			die "git commit of the .gitignore fix failed"
 	fi
+	unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 	unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+	# git am needs a committer.  Where git has no identity at all, give
+	# the tree one so the series applies; export.sh then asks for a real
+	# identity before it writes a patch authored by it.
+	if [ -z "$(git -C "$tmp" config user.email)" ]; then
+		git -C "$tmp" config user.name "$lab_name"
+		git -C "$tmp" config user.email "$lab_email"
+	fi
 	git -C "$tmp" tag lab-base
 	echo "$bid" > "$tmp/.git/lab-base-id"
 	git -C "$tmp" rev-parse HEAD > "$tmp/.git/lab-applied-head"

@@ -27,6 +27,14 @@ for d in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD; do
 done
 n=$(git -C "$tree" rev-list --count lab-base..HEAD) || die "export: $tree has no lab-base"
 [ "$n" -gt 0 ] || die "export: $tree has no commits on lab-base: nothing to export (the series is left as it is)"
+# base.sh's fallback identity is for applying the series, not for authorship.
+lab=$(git -C "$tree" log --format='%h %s' --author='<lab@localhost>' lab-base..HEAD)
+[ -z "$lab" ] ||
+	die "export: these commits are authored by the lab's fallback identity, not by you:
+$lab
+set yours (git config --global user.name NAME; git config --global user.email EMAIL),
+drop the tree's fallback (git -C $tree config --unset user.name; git -C $tree config --unset user.email)
+and re-author them: git -C $tree rebase -x 'git commit --amend --no-edit --reset-author' lab-base"
 
 # Write the new patches aside first: nothing is deleted until they exist.
 mkdir -p "$dir"
