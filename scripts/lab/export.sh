@@ -58,3 +58,7 @@ mv "$new/series" "$series" || die "export: cannot write $series"
 git -C "$tree" rev-parse HEAD > "$tree/.git/lab-applied-head"
 hash_files "$series" $(sed "s|^|$dir/|" "$series") > "$tree/.git/lab-series-hash"
 say "export: $n patch(es) written to $dir, listed in $series"
+
+# The cover letter, from the series document (not listed in the series).
+"$(dirname "$0")/cover.sh" "$tree" "$(dirname "$0")/../../Documentation/series.rst" \
+	"$dir/0000-cover-letter.patch" || die "export: the patches are written, the cover letter is not"
