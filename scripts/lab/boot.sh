@@ -18,7 +18,7 @@
 #   LAB_ONLY []            of those, only suite:test[,suite:test...]
 #   LAB_INJECT []          lab self-check: fail or warn (see lab_selfcheck.sh)
 #   LAB_NAME []            a name for the progress lines (parallel guests)
-#   LAB_TIMEOUT [1800]     seconds before a hung guest is killed
+#   LAB_TIMEOUT [3000]     seconds before a hung guest is killed
 #   LAB_MEM [12G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
 #   LAB_ITER []            stress mode: each reproducer case N times
 #                          (lab.iter=N for tests/repro)
@@ -48,7 +48,7 @@ set -u
 
 mode=$1 kernel=$2 initrd=$3 rundir=$4 list=${5:-}
 qemu=${LAB_QEMU:-qemu-system-x86_64}
-timeout_s=${LAB_TIMEOUT:-1800}
+timeout_s=${LAB_TIMEOUT:-3000}
 
 command -v "$qemu" >/dev/null ||
 	die "QEMU is missing: $qemu not found (run 'make deps', or apt-get install qemu-system-x86)"
