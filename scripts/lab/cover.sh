@@ -39,6 +39,12 @@ awk 'done { print; next } /^=+$/ { if (++n == 2) done = 1 }' "$rst" |
 	echo "(base-commit below is that base as the lab commits it: scripts/lab/base.sh)"
 } > "$tmp/blurb"
 
+# The letter is from whoever wrote the last patch, not from the scratch
+# tree's fallback identity (git takes the cover letter's From: from the
+# committer).
+GIT_COMMITTER_NAME=$(git -C "$tree" log -1 --format=%an HEAD) || die "cover: no last commit"
+GIT_COMMITTER_EMAIL=$(git -C "$tree" log -1 --format=%ae HEAD) || die "cover: no last commit"
+export GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 git -C "$tree" format-patch -q --cover-letter --zero-commit --no-signature \
 	--base=lab-base -o "$tmp/fp" lab-base..HEAD ||
 	die "cover: git format-patch --cover-letter failed"
