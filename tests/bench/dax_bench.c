@@ -7,8 +7,10 @@
  * Workloads: gup_test (CONFIG_GUP_TEST, /sys/kernel/debug/gup_test)
  * GUP_FAST, PIN_FAST, the slow-path GUP_BASIC and PIN_BASIC, and
  * PIN_LONGTERM (device-dax only: fs-dax must refuse it), get and put
- * apart; fault-in of every 4 KiB page; truncate and punch hole of a mapped,
- * faulted file; munmap of a faulted mapping.  Files are mapped at a 2 MiB
+ * apart; fault-in of every 4 KiB page, of a file whose entries exist
+ * ("fault") and of a freshly allocated one ("assoc": each fault creates
+ * and associates its entry); truncate and punch hole of a mapped, faulted
+ * file; munmap of a faulted mapping.  Files are mapped at a 2 MiB
  * aligned address at file offset 0 ("pmd") or 4 KiB ("pte": no PMD can
  * map it).  Each measurement is taken REPS times; the fastest is printed
  * (see report()), one line per metric, for the host to collect:
@@ -132,7 +134,8 @@ static int is_devdax(void)
 }
 
 /*
- * A fresh file of @len bytes, written through a first mapping.  A PMD can
+ * A fresh file of @len bytes, written through a first mapping if @touch
+ * (else its blocks are allocated and never written).  A PMD can
  * map it only where its blocks are 2 MiB-aligned on the device: xfs (su=2m)
  * aligns them, ext4 does with mm.sh's stripe=512 (mballoc then aligns
  * requests of whole stripes); should it not, a pad file (PATH.pad, under
@@ -140,7 +143,7 @@ static int is_devdax(void)
  * boundary.  The same steps on the same file system give the same layout
  * on either kernel.
  */
-static int make_file(size_t len)
+static int make_file(size_t len, int touch)
 {
 	static off_t pad_len;
 	char pad[320];
@@ -175,6 +178,8 @@ static int make_file(size_t len)
 		       target, path, phys);
 		fflush(stdout);
 	}
+	if (!touch)
+		return fd;
 	p = lab_map_aligned(fd, len, 0);
 	if (p == MAP_FAILED)
 		die("mmap %s", path);
@@ -188,7 +193,7 @@ static int open_target(size_t len)
 	int fd;
 
 	if (!is_devdax())
-		return make_file(len + SZ_2M);
+		return make_file(len + SZ_2M, 1);
 	fd = open(path, O_RDWR);
 	if (fd < 0)
 		die("open %s", path);
@@ -320,6 +325,37 @@ static void bench_fault_munmap(int pte)
 	close(fd);
 }
 
+/*
+ * Touch every 4 KiB page of a file no mapping has touched yet: every
+ * fault allocates an entry and associates its pages with the file (on
+ * the series: takes their page and dev_pagemap references).  The writes
+ * also convert unwritten extents, on either kernel alike.
+ */
+static void bench_assoc(int pte)
+{
+	const char *mapping = pte ? "pte" : "pmd";
+	uint64_t v[MAX_REPS], t;
+	char name[128];
+	long faults = 0;
+	int fd, r;
+	char *p;
+
+	for (r = 0; r < reps; r++) {
+		fd = make_file(size + SZ_2M, 0);
+		p = map(fd, size, pte);
+		tick_align();
+		t = now_ns();
+		faults = lab_touch(p, size, 'a' + r);
+		v[r] = now_ns() - t;
+		munmap(p, size);
+		close(fd);
+		unlink(path);
+	}
+	info_faults("assoc", mapping, faults, size);
+	snprintf(name, sizeof(name), "assoc.%s.%s", target, mapping);
+	report_ns(name, v, reps);
+}
+
 /* Truncate or punch the whole of a mapped, faulted file. */
 static void bench_free(int pte, int punch)
 {
@@ -331,7 +367,7 @@ static void bench_free(int pte, int punch)
 	char *p;
 
 	for (r = 0; r < reps; r++) {
-		fd = make_file(len);
+		fd = make_file(len, 1);
 		p = map(fd, size, pte);
 		lab_touch(p, size, 'A' + r);
 		tick_align();
@@ -417,6 +453,7 @@ int main(int argc, char **argv)
 		bench_gup(pte);
 		bench_fault_munmap(pte);
 		if (!is_devdax()) {
+			bench_assoc(pte);
 			bench_free(pte, 0);
 			bench_free(pte, 1);
 		}
