@@ -59,6 +59,7 @@ help:
 	@echo '  make kernel     only build (base, series, config, kernel, modules)'
 	@echo '  make export     write the scratch tree commits back into patches/'
 	@echo '  make check-series  build each patch on its own, checkpatch --strict each'
+	@echo '  make check-am      apply the series with git am to a plain git tree of the base'
 	@echo '  make repro      the reproducers on the stock base and on the series: a table'
 	@echo '  make check-lab  prove a failing test and a kernel WARNING turn a run red'
 	@echo '  make bench      stock against the series on an instruction-count clock: a table'
@@ -148,8 +149,12 @@ export:
 check-series: config
 	@$(L)/series-check.sh $(TREE) $(B)/logs/series-check
 
+# The series applied with plain git am to a plain git tree of the base.
+check-am:
+	@$(L)/am-check.sh $(SERIES) $(KSRC)
+
 clean:
 	@$(L)/clean.sh build
 
 .PHONY: help deps base config kernel ndctl tests initramfs run check repro repro-run bench shell check-lab \
-	export check-series clean
+	export check-series check-am clean
