@@ -150,8 +150,8 @@ check-series: config
 	@$(L)/series-check.sh $(TREE) $(B)/logs/series-check
 
 # The series applied with plain git am to a plain git tree of the base.
-check-am:
-	@$(L)/am-check.sh $(SERIES) $(KSRC)
+check-am: base
+	@$(L)/am-check.sh $(TREE) $(SERIES)
 
 clean:
 	@$(L)/clean.sh build
