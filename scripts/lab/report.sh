@@ -225,6 +225,13 @@ report_run()
 		fi
 		verdict "$t" "$verdict" "$why" "$window"
 		[ -n "$reports" ] && echo "$reports" | sed 's/^/        /' | head -n 5
+		# A failure without a kernel report says why in its own log: its
+		# last lines, without the libraries' debug chatter and the JSON
+		# that ndctl prints, go in the summary (all CI keeps of a run).
+		if [ -z "$reports" ] && [ -f "$log" ] &&
+		   [ "$(tail -n1 "$rundir/results.tsv" | cut -f3)" = FAIL ]; then
+			grep -Ev '^# *(lib(ndctl|daxctl|cxl): |["{}]|\[|\],?$)' "$log" | tail -n 5 | sed 's/^/        /'
+		fi
 	done < "$rundir/selection"
 	rm -f "$rundir/window.txt"
 
