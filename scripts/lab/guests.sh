@@ -12,6 +12,10 @@
 # one verdict over all of them.  Side by side, each guest gets one vCPU
 # (LAB_SMP=1 unless set): under TCG a vCPU is a host thread, and a second one
 # per guest would only take time from the other guest.
+#
+# A SPEC may also carry "clock=icount": that guest runs under QEMU's
+# -icount (LAB_ICOUNT=1, one vCPU), so its clock counts instructions and a
+# test's wall-clock limit does not depend on what else the host runs.
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -26,11 +30,20 @@ n=0 pids=()
 [ $# -gt 1 ] && [ "${LAB_JOBS:-2}" -gt 1 ] && export LAB_SMP=${LAB_SMP:-1}
 for spec in "$@"; do
 	n=$((n + 1))
-	[ -n "$("$(dirname "$0")"/../../guest/bin/lab-select "$list" $spec)" ] || continue
+	icount=${LAB_ICOUNT:-0} sel=
+	for w in $spec; do
+		case $w in
+		clock=icount) icount=1 ;;
+		clock=*) die "guests.sh: '$w': the only clock is clock=icount" ;;
+		*) sel+="${sel:+ }$w" ;;
+		esac
+	done
+	# shellcheck disable=SC2086 # one selector a word
+	[ -n "$("$(dirname "$0")"/../../guest/bin/lab-select "$list" $sel)" ] || continue
 	while [ "$(jobs -rp | wc -l)" -ge "${LAB_JOBS:-2}" ]; do
 		wait -n
 	done
-	LAB_TESTS="$spec" LAB_NAME="g$n" \
+	LAB_TESTS="$sel" LAB_NAME="g$n" LAB_ICOUNT=$icount \
 		"$(dirname "$0")/boot.sh" test "$kernel" "$initrd" "$out/g$n" "$list" &
 	pids+=($!)
 done
