@@ -29,7 +29,7 @@ FRAGMENTS  := configs/lab.config $(if $(filter 1,$(LAB_DEBUG)),configs/debug.con
 # side by side, two at a time.  ndctl's mmap.sh alone takes longer than
 # everything else together, so it has a guest of its own.
 # ndctl's device-dax times its read of the mapping against a wall-clock
-# limit (30 ms for two 4 KiB pages, 15.7 s for 2 GiB) that TCG misses when
+# limit (30 ms for 4 MiB, 15.7 s for 2 GiB) that TCG misses when
 # the host is busy, so it runs under the instruction clock (clock=icount,
 # guests.sh), where the limit measures the guest's own work.
 # The reproducers that can take the guest down (an Oops on a kernel without
