@@ -40,7 +40,7 @@ and re-author them: git -C $tree rebase -x 'git commit --amend --no-edit --reset
 mkdir -p "$dir"
 new=$(mktemp -d "$dir/.export.XXXXXX") || die "export: cannot make a directory in $dir"
 trap 'rm -rf "$new"' EXIT
-git -C "$tree" format-patch --zero-commit --no-signature -o "$(realpath "$new")" lab-base..HEAD |
+git -C "$tree" format-patch -U"$lab_patch_context" --zero-commit --no-signature -o "$(realpath "$new")" lab-base..HEAD |
 	xargs -r -n1 basename > "$new/series" || die "export: git format-patch failed"
 [ "$(wc -l < "$new/series")" -eq "$n" ] || die "export: git format-patch wrote $(wc -l < "$new/series") of $n patches"
 

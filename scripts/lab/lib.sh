@@ -27,6 +27,13 @@ step()
 	say "$label done in $(( $(date +%s) - t ))s"
 }
 
+# Context lines in the series' patches: one more than git's default.  With
+# three, a hunk that begins just after the for_each_mapped_pfn() macro of
+# fs/dax.c starts on the macro's loop line; checkpatch, not seeing the
+# #define, takes that loop for a statement and the new function after it
+# for its badly indented body.  Export and series-check write the same text.
+lab_patch_context=4
+
 # Hash of a set of files' names and contents (order given by the caller).
 hash_files()
 {

@@ -40,7 +40,7 @@ for c in $commits; do
 		build="BUILD FAILED (log: $log)"
 		bad=$((bad + 1))
 	fi
-	git -C "$tree" format-patch -1 --stdout "$c" > "$logdir/$(printf '%04d' $n).patch"
+	git -C "$tree" format-patch -U"$lab_patch_context" -1 --stdout "$c" > "$logdir/$(printf '%04d' $n).patch"
 	(cd "$tree" && ./scripts/checkpatch.pl --strict --no-color "$logdir/$(printf '%04d' $n).patch") \
 		> "$log.checkpatch" 2>&1
 	unknown=$(grep -c '^WARNING: Unknown commit id' "$log.checkpatch")
