@@ -27,6 +27,7 @@
 # line each, OUT/results.tsv.  Exit status 0 only if nothing failed.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 out=${1:?usage: report.sh OUT}
@@ -102,8 +103,9 @@ verdict()
 			# defect (ndctl's tests also fail on any "Call Trace" in
 			# dmesg, so theirs fail too); its own reason stays in the
 			# line.  Otherwise the next entry may still apply.
-			[[ $why == *"kernel report:"* ]] && [ -n "$window" ] && grep -Eq -- "$sig" "$window" ||
+			if ! { [[ $why == *"kernel report:"* ]] && [ -n "$window" ] && grep -Eq -- "$sig" "$window"; }; then
 				continue
+			fi
 			v=XFAIL why="known base defect, fixed by $fixed: $reason -- $why" ;;
 		known/*) continue ;;
 		esac
@@ -145,8 +147,9 @@ report_run()
 {
 	local rundir=$1 console tap status last_running t line reports why verdict log
 	local c res reason id creports ev window cases explained
-	[ -f "$rundir/console.log" ] && [ -f "$rundir/tap.log" ] && [ -f "$rundir/selection" ] ||
+	if ! { [ -f "$rundir/console.log" ] && [ -f "$rundir/tap.log" ] && [ -f "$rundir/selection" ]; }; then
 		die "report: $rundir lacks console.log, tap.log or selection"
+	fi
 	# Serial ports deliver CRLF line ends.
 	console=$rundir/console.txt tap=$rundir/tap.txt
 	tr -d '\r' < "$rundir/console.log" > "$console"
@@ -195,7 +198,7 @@ report_run()
 			ok) res=PASS why2= ;;
 			skip) res=SKIP why2="skipped: $reason" ;;
 			running) res=FAIL why2="${why%% during this test*} during this test case" explained=1 ;;
-			*) res=FAIL why2= explained=1 ;;
+			*) res=FAIL why2='' explained=1 ;;
 			esac
 			if [ -n "$creports" ]; then
 				res=FAIL
