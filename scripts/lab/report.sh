@@ -146,7 +146,7 @@ case_evidence()
 report_run()
 {
 	local rundir=$1 console tap status last_running t line reports why verdict log
-	local c res reason id creports ev window cases explained
+	local c res reason id creports ev window cases explained last_case seen why2
 	if ! { [ -f "$rundir/console.log" ] && [ -f "$rundir/tap.log" ] && [ -f "$rundir/selection" ]; }; then
 		die "report: $rundir lacks console.log, tap.log or selection"
 	fi
@@ -161,6 +161,9 @@ report_run()
 	# Where the guest stopped, if it stopped inside a test.
 	last_running=$(awk '/lab: test-start / { cur = $NF } /lab: test-end / { cur = "" }
 			    END { print cur }' "$console")
+	# ... and the test case it stopped in, if that test marked its cases.
+	last_case=$(awk '/lab: test-start |lab: test-end / { c = "" }
+			 /lab: subtest-start / { c = $NF; sub(/^[^.]*\./, "", c) } END { print c }' "$console")
 	status=$(cat "$rundir/qemu.status" 2>/dev/null)
 
 	while read -r t; do
@@ -188,10 +191,11 @@ report_run()
 		# A harness program: one line per test case.
 		cases=
 		[ -f "$log" ] && cases=$(harness_cases "$log")
-		explained=
+		explained='' seen=''
 		while IFS=$'\t' read -r c res reason; do
 			[ -n "$c" ] || continue
 			id=$t/${c#*.}
+			seen="$seen ${c#*.} "
 			creports=$(awk -F'\t' -v t="$t" -v c="${c#*.}" '$1 == t && $2 == c { print $3 }' \
 				"$rundir/kernel-reports.txt")
 			case $res in
@@ -212,6 +216,25 @@ report_run()
 			verdict "$id" "$res" "$why2" "$window"
 			[ -n "$creports" ] && echo "$creports" | sed 's/^/        /' | head -n 5
 		done <<< "$cases"
+
+		# A kernel report charged to a case that has no result line (the
+		# guest died before the harness printed it, or the lines were
+		# lost): that case fails, with the report.
+		while read -r c; do
+			[ -n "$c" ] || continue
+			case $seen in *" $c "*) continue ;; esac
+			creports=$(awk -F'\t' -v t="$t" -v c="$c" '$1 == t && $2 == c { print $3 }' \
+				"$rundir/kernel-reports.txt")
+			why2="no result line"
+			if [ "$last_running" = "$t" ] && [ "$last_case" = "$c" ] && [ -z "$line" ]; then
+				why2="${why%% during this test*} during this test case"
+			fi
+			why2="$why2; kernel report: $(echo "$creports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
+			verdict "$t/$c" FAIL "$why2" "$window"
+			echo "$creports" | sed 's/^/        /' | head -n 5
+			explained=1
+		done < <(awk -F'\t' -v t="$t" '$1 == t && $2 != "" && !seen[$2]++ { print $2 }' \
+			"$rundir/kernel-reports.txt")
 
 		# The program's own line: always for a plain test; for a harness
 		# program only if something is left that no test case explains.
