@@ -31,7 +31,12 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 out=${1:?usage: report.sh OUT}
-rundirs=$(for s in "$out"/*/selection; do [ -f "$s" ] && dirname "$s"; done)
+# A guest directory is one that boot.sh wrote anything of its own into.
+rundirs=$(for d in "$out"/*/; do
+	for f in selection console.log tap.log qemu.status; do
+		[ -f "$d$f" ] && { echo "${d%/}"; break; }
+	done
+done)
 [ -n "$rundirs" ] || die "report: no guest runs in $out"
 
 result()
@@ -147,8 +152,17 @@ report_run()
 {
 	local rundir=$1 console tap status last_running t line reports why verdict log
 	local c res reason id creports ev window cases explained last_case seen why2
-	if ! { [ -f "$rundir/console.log" ] && [ -f "$rundir/tap.log" ] && [ -f "$rundir/selection" ]; }; then
-		die "report: $rundir lacks console.log, tap.log or selection"
+	status=$(cat "$rundir/qemu.status" 2>/dev/null)
+	local f missing=
+	: > "$rundir/results.tsv"
+	for f in console.log tap.log selection; do
+		[ -f "$rundir/$f" ] || missing="${missing:+$missing, }$f"
+	done
+	# Nothing can be judged without them: the guest failed, whatever
+	# the other guests did.
+	if [ -n "$missing" ]; then
+		result FAIL "(guest $rundir)" "no $missing: nothing to judge this guest by (${status:-no qemu.status}; see $rundir/qemu.out)"
+		return
 	fi
 	# Serial ports deliver CRLF line ends.
 	console=$rundir/console.txt tap=$rundir/tap.txt
@@ -156,7 +170,6 @@ report_run()
 	tr -d '\r' < "$rundir/tap.log" > "$tap"
 	kernel_reports "$console" > "$rundir/kernel-reports.txt"
 	expectations > "$rundir/expectations.txt"
-	: > "$rundir/results.tsv"
 	split_logs "$tap" "$rundir/logs"
 	# Where the guest stopped, if it stopped inside a test.
 	last_running=$(awk '/lab: test-start / { cur = $NF } /lab: test-end / { cur = "" }
@@ -164,7 +177,6 @@ report_run()
 	# ... and the test case it stopped in, if that test marked its cases.
 	last_case=$(awk '/lab: test-start |lab: test-end / { c = "" }
 			 /lab: subtest-start / { c = $NF; sub(/^[^.]*\./, "", c) } END { print c }' "$console")
-	status=$(cat "$rundir/qemu.status" 2>/dev/null)
 
 	while read -r t; do
 		line=$(grep -E "^(not )?ok [0-9]+ selftests: ${t%%:*}: ${t#*:}( |$)" "$tap" | tail -n1)
