@@ -275,7 +275,11 @@ report_run()
 	rm -f "$rundir/window.txt"
 
 	# Reports outside any test still fail the run.
-	while IFS=$'\t' read -r who _ what; do
+	# (Not "read who _ what": a tab is white space to read, so the empty
+	# case field between two tabs would vanish and take the report along.)
+	local r who what
+	while IFS= read -r r; do
+		who=${r%%$'\t'*} what=${r#*$'\t'*$'\t'}
 		case $who in
 		"(boot)"|"(between tests)") result FAIL "$who" "kernel report: ${what#\[*\] }" ;;
 		esac
