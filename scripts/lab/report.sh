@@ -66,6 +66,17 @@ test_window()
 	awk -v t="$2" '/lab: test-start / { on = ($NF == t) } on { print } /lab: test-end / { on = 0 }' "$1"
 }
 
+# The kernel log lines printed while test case $3 of test $2 ran: from its
+# "lab: subtest-start" marker to the next marker or the end of the test.
+case_window()
+{
+	awk -v t="$2" -v c="$3" '
+	/lab: test-start / { in_t = ($NF == t); on = 0; next }
+	/lab: test-end / { in_t = on = 0; next }
+	/lab: subtest-start / { n = $NF; sub(/^[^.]*\./, "", n); on = in_t && n == c; next }
+	on { print }' "$1"
+}
+
 # Expectations (tests/expected) for this flavor, as
 # "kind<TAB>glob<TAB>fixed-by<TAB>signature<TAB>reason" (signature "-" for
 # xfail: read splits on tabs, and would merge an empty field).
@@ -151,7 +162,7 @@ case_evidence()
 report_run()
 {
 	local rundir=$1 console tap status last_running t line reports why verdict log
-	local c res reason id creports ev window cases explained last_case seen why2
+	local c res reason id creports ev window cwindow cases explained last_case seen why2
 	status=$(cat "$rundir/qemu.status" 2>/dev/null)
 	local f missing=
 	: > "$rundir/results.tsv"
@@ -181,7 +192,7 @@ report_run()
 	while read -r t; do
 		line=$(grep -E "^(not )?ok [0-9]+ selftests: ${t%%:*}: ${t#*:}( |$)" "$tap" | tail -n1)
 		log=$rundir/logs/$t.log
-		window=$rundir/window.txt
+		window=$rundir/window.txt cwindow=$rundir/case-window.txt
 		test_window "$console" "$t" > "$window"
 		why=
 		case $line in
@@ -225,7 +236,9 @@ report_run()
 				[ -n "$ev" ] && why2="${why2:+$why2; }evidence: $ev"
 				[ -n "$why2" ] || why2="failed: see $log"
 			fi
-			verdict "$id" "$res" "$why2" "$window"
+			# A known defect excuses a case only if it fired in that case.
+			case_window "$console" "$t" "${c#*.}" > "$cwindow"
+			verdict "$id" "$res" "$why2" "$cwindow"
 			[ -n "$creports" ] && echo "$creports" | sed 's/^/        /' | head -n 5
 		done <<< "$cases"
 
@@ -242,7 +255,8 @@ report_run()
 				why2="${why%% during this test*} during this test case"
 			fi
 			why2="$why2; kernel report: $(echo "$creports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
-			verdict "$t/$c" FAIL "$why2" "$window"
+			case_window "$console" "$t" "$c" > "$cwindow"
+			verdict "$t/$c" FAIL "$why2" "$cwindow"
 			echo "$creports" | sed 's/^/        /' | head -n 5
 			explained=1
 		done < <(awk -F'\t' -v t="$t" '$1 == t && $2 != "" && !seen[$2]++ { print $2 }' \
@@ -272,7 +286,7 @@ report_run()
 			grep -Ev '^# *(lib(ndctl|daxctl|cxl): |["{}]|\[|\],?$)' "$log" | tail -n 5 | sed 's/^/        /'
 		fi
 	done < "$rundir/selection"
-	rm -f "$rundir/window.txt"
+	rm -f "$rundir/window.txt" "$rundir/case-window.txt"
 
 	# Reports outside any test still fail the run.
 	# (Not "read who _ what": a tab is white space to read, so the empty
