@@ -163,6 +163,7 @@ report_run()
 {
 	local rundir=$1 console tap status last_running t line reports why verdict log
 	local c res reason id creports ev window cwindow cases explained last_case seen why2
+	local ncases plan unreported
 	status=$(cat "$rundir/qemu.status" 2>/dev/null)
 	local f missing=
 	: > "$rundir/results.tsv"
@@ -214,11 +215,11 @@ report_run()
 		# A harness program: one line per test case.
 		cases=
 		[ -f "$log" ] && cases=$(harness_cases "$log")
-		explained='' seen=''
+		explained='' seen='' ncases=0
 		while IFS=$'\t' read -r c res reason; do
 			[ -n "$c" ] || continue
 			id=$t/${c#*.}
-			seen="$seen ${c#*.} "
+			seen="$seen ${c#*.} " ncases=$((ncases + 1))
 			creports=$(awk -F'\t' -v t="$t" -v c="${c#*.}" '$1 == t && $2 == c { print $3 }' \
 				"$rundir/kernel-reports.txt")
 			case $res in
@@ -258,9 +259,20 @@ report_run()
 			case_window "$console" "$t" "$c" > "$cwindow"
 			verdict "$t/$c" FAIL "$why2" "$cwindow"
 			echo "$creports" | sed 's/^/        /' | head -n 5
-			explained=1
+			explained=1 ncases=$((ncases + 1))
 		done < <(awk -F'\t' -v t="$t" '$1 == t && $2 != "" && !seen[$2]++ { print $2 }' \
 			"$rundir/kernel-reports.txt")
+
+		# The harness's plan ("1..N") against the cases that reported: the
+		# cases after a crash or a kill, or whose lines were lost, are in
+		# no count otherwise.
+		unreported=
+		if [ -n "$cases" ]; then
+			plan=$(sed -n 's/^# 1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | head -n1)
+			if [ -n "$plan" ] && [ "$plan" -gt "$ncases" ]; then
+				unreported="$((plan - ncases)) of $plan planned test cases never reported"
+			fi
+		fi
 
 		# The program's own line: always for a plain test; for a harness
 		# program only if something is left that no test case explains.
@@ -269,7 +281,9 @@ report_run()
 			verdict=FAIL
 			why="${why:+$why; }kernel report: $(echo "$reports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
 		fi
-		if [ -n "$cases" ] && [ -z "$reports" ] && { [ $verdict != FAIL ] || [ -n "$explained" ] && [ -n "$line" ]; }; then
+		if [ -n "$unreported" ]; then
+			verdict=FAIL why="${why:+$why; }$unreported"
+		elif [ -n "$cases" ] && [ -z "$reports" ] && { [ $verdict != FAIL ] || [ -n "$explained" ] && [ -n "$line" ]; }; then
 			continue
 		fi
 		# A skip must say why: the test's own "SKIP: ..." line, or its last.
