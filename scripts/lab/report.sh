@@ -44,26 +44,41 @@ result()
 	printf '%-5s %s%s\n' "$1" "$2" "${3:+  ($3)}"
 }
 
+# The first line of a kernel report.
+report_re='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG at|KASAN|INFO: task .* blocked for more than|INFO: possible|self-detected stall|detected stalls|Fixing recursive fault'
+
 # Kernel reports of one run, each with the test and the test case that
 # was running: "suite:test<TAB>case<TAB>line".  The guest marks tests in the
 # kernel log (guest/bin/lab-run), test cases mark themselves.
 kernel_reports()
 {
-	awk '
+	awk -v re="$report_re" '
 	/lab: test-start / { cur = $NF; sub_ = ""; next }
 	/lab: test-end /   { cur = "(between tests)"; sub_ = ""; next }
 	/lab: subtest-start / { sub_ = case_id($NF); next }
 	/lab: userspace up/ { cur = "(between tests)"; next }
-	/WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG at|KASAN|INFO: task .* blocked for more than|INFO: possible|self-detected stall|detected stalls|Fixing recursive fault/ {
+	$0 ~ re {
 		print (cur == "" ? "(boot)" : cur) "\t" sub_ "\t" $0
 	}
 	function case_id(n) { sub(/^[^.]*\./, "", n); return n }' "$1"
 }
 
-# The kernel log lines printed while test $2 ran.
-test_window()
+# The kernel log lines printed while test $2 ran, before its first test
+# case began: what kernel_reports charges to the program itself.
+prog_window()
 {
-	awk -v t="$2" '/lab: test-start / { on = ($NF == t) } on { print } /lab: test-end / { on = 0 }' "$1"
+	awk -v t="$2" '/lab: test-start / { on = ($NF == t) } /lab: subtest-start |lab: test-end / { on = 0 } on { print }' "$1"
+}
+
+# Whether window $1 holds a kernel report and every report in it (from its
+# first line to the next report or the end) matches the extended regex $2:
+# one known defect must not excuse another report beside it.
+all_reports_match()
+{
+	awk -v re="$report_re" -v sig="$2" '
+	$0 ~ re { if (n++ && !hit) bad = 1; hit = 0 }
+	n && $0 ~ sig { hit = 1 }
+	END { exit !(n && !bad && hit) }' "$1"
 }
 
 # The kernel log lines printed while test case $3 of test $2 ran: from its
@@ -119,7 +134,7 @@ verdict()
 			# defect (ndctl's tests also fail on any "Call Trace" in
 			# dmesg, so theirs fail too); its own reason stays in the
 			# line.  Otherwise the next entry may still apply.
-			if ! { [[ $why == *"kernel report:"* ]] && [ -n "$window" ] && grep -Eq -- "$sig" "$window"; }; then
+			if ! { [[ $why == *"kernel report:"* ]] && [ -n "$window" ] && all_reports_match "$window" "$sig"; }; then
 				continue
 			fi
 			v=XFAIL why="known base defect, fixed by $fixed: $reason -- $why" ;;
@@ -194,7 +209,6 @@ report_run()
 		line=$(grep -E "^(not )?ok [0-9]+ selftests: ${t%%:*}: ${t#*:}( |$)" "$tap" | tail -n1)
 		log=$rundir/logs/$t.log
 		window=$rundir/window.txt cwindow=$rundir/case-window.txt
-		test_window "$console" "$t" > "$window"
 		why=
 		case $line in
 		"ok "*"# SKIP"*) verdict=SKIP why="skipped${line##*# SKIP}" ;;
@@ -290,6 +304,7 @@ report_run()
 		if [ $verdict = SKIP ] && [ -f "$log" ]; then
 			why=$( (grep -m1 '^# SKIP: ' "$log" || tail -n1 "$log") | sed 's/^#* *//')
 		fi
+		prog_window "$console" "$t" > "$window"
 		verdict "$t" "$verdict" "$why" "$window"
 		[ -n "$reports" ] && echo "$reports" | sed 's/^/        /' | head -n 5
 		# A failure without a kernel report says why in its own log: its
