@@ -174,11 +174,27 @@ case_evidence()
 	/^# (not )?ok [0-9]+ / { on = 0 }' "$1"
 }
 
+# The last lines of a failure's own output, shown under its line in the
+# summary (all that CI keeps of a run): those of test case $2 (without its
+# fixture name) in log $1, or, with no $2, those that no test case printed
+# (a program's set-up before its first case, or its end after the last).
+# The harness's frame (plan, RUN, OK, ok and totals lines), the libraries'
+# debug chatter and the JSON that ndctl prints are left out.
+excerpt()
+{
+	awk -v c="${2:-}" '
+	/^# #  RUN +/ { n = $4; sub(/^[^.]*\./, "", n); in_case = 1; this = (n == c); next }
+	in_case && /^# (not )?ok [0-9]+ / { in_case = this = 0; next }
+	/^# (TAP version |1\.\.[0-9]+$|# (Starting|PASSED|FAILED|Totals|  +OK |  +FAIL ))/ { next }
+	/^# *(lib(ndctl|daxctl|cxl): |["{}]|\[|\],?$|$)/ { next }
+	c == "" ? !in_case : this' "$1" | tail -n 5 | sed 's/^/        /'
+}
+
 report_run()
 {
 	local rundir=$1 console tap status last_running t line reports why verdict log
 	local c res reason id creports ev window cwindow cases explained last_case seen why2
-	local ncases plan unreported
+	local ncases plan unreported own
 	status=$(cat "$rundir/qemu.status" 2>/dev/null)
 	local f missing=
 	: > "$rundir/results.tsv"
@@ -242,6 +258,7 @@ report_run()
 			running) res=FAIL why2="${why%% during this test*} during this test case" explained=1 ;;
 			*) res=FAIL why2='' explained=1 ;;
 			esac
+			own=$res
 			if [ -n "$creports" ]; then
 				res=FAIL
 				why2="${why2:+$why2; }kernel report: $(echo "$creports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
@@ -255,6 +272,7 @@ report_run()
 			case_window "$console" "$t" "${c#*.}" > "$cwindow"
 			verdict "$id" "$res" "$why2" "$cwindow"
 			[ -n "$creports" ] && echo "$creports" | sed 's/^/        /' | head -n 5
+			[ "$final" = FAIL ] && [ "$own" = FAIL ] && excerpt "$log" "${c#*.}"
 		done <<< "$cases"
 
 		# A kernel report charged to a case that has no result line (the
@@ -273,6 +291,7 @@ report_run()
 			case_window "$console" "$t" "$c" > "$cwindow"
 			verdict "$t/$c" FAIL "$why2" "$cwindow"
 			echo "$creports" | sed 's/^/        /' | head -n 5
+			[ "$final" = FAIL ] && [ -f "$log" ] && excerpt "$log" "$c"
 			explained=1 ncases=$((ncases + 1))
 		done < <(awk -F'\t' -v t="$t" '$1 == t && $2 != "" && !seen[$2]++ { print $2 }' \
 			"$rundir/kernel-reports.txt")
@@ -307,13 +326,9 @@ report_run()
 		prog_window "$console" "$t" > "$window"
 		verdict "$t" "$verdict" "$why" "$window"
 		[ -n "$reports" ] && echo "$reports" | sed 's/^/        /' | head -n 5
-		# A failure without a kernel report says why in its own log: its
-		# last lines, without the libraries' debug chatter and the JSON
-		# that ndctl prints, go in the summary (all CI keeps of a run).
-		if [ -z "$reports" ] && [ -f "$log" ] &&
-		   [ "$final" = FAIL ]; then
-			grep -Ev '^# *(lib(ndctl|daxctl|cxl): |["{}]|\[|\],?$)' "$log" | tail -n 5 | sed 's/^/        /'
-		fi
+		# The test's own words when it failed by itself; a failure that
+		# only the kernel report makes has them above.
+		[ "$final" = FAIL ] && [[ $line != "ok "* ]] && [ -f "$log" ] && excerpt "$log"
 	done < "$rundir/selection"
 	rm -f "$rundir/window.txt" "$rundir/case-window.txt"
 
