@@ -5,8 +5,9 @@
 #
 # usage: report.sh OUT
 #
-# OUT holds one directory per guest (guests.sh); each (boot.sh) holds console.log (the kernel log), tap.log (TAP),
-# selection (the tests that should have run there) and qemu.status.
+# OUT holds one directory per guest (guests.sh); each (boot.sh) holds
+# console.log (the kernel log), tap.log (TAP), selection (the tests that
+# should have run there), qemu.status and qemu.out.
 #
 # One line per test, then "N passed, N failed, N skipped, ...".  A test
 # built on kselftest_harness.h gets one line per test case instead
@@ -24,7 +25,8 @@
 # and one that passes as XPASS, which fails the run until the entry is
 # promoted.  Each test's own output is kept as OUT/GUEST/logs/SUITE:TEST.log,
 # the verdicts as OUT/results.txt and, one "id<TAB>raw<TAB>verdict<TAB>why"
-# line each, OUT/results.tsv.  Exit status 0 only if nothing failed.
+# line each, OUT/results.tsv (Documentation/lab.rst, "Logs", says what
+# each field holds).  Exit status 0 only if nothing failed.
 
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -42,6 +44,14 @@ done)
 result()
 {
 	printf '%-5s %s%s\n' "$1" "$2" "${3:+  ($3)}"
+}
+
+# record VERDICT ID WHY [RAW]: print a result and add it to results.tsv
+# (RAW, the verdict before tests/expected, defaults to VERDICT).
+record()
+{
+	result "$1" "$2" "$3"
+	printf '%s\t%s\t%s\t%s\n' "$2" "${4:-$1}" "$1" "$3" >> "$rundir/results.tsv"
 }
 
 # The first line of a kernel report.
@@ -142,9 +152,8 @@ verdict()
 		esac
 		break
 	done < "$rundir/expectations.txt"
-	result "$v" "$id" "$why"
+	record "$v" "$id" "$why" "$raw"
 	final=$v
-	printf '%s\t%s\t%s\t%s\n' "$id" "$raw" "$v" "$why" >> "$rundir/results.tsv"
 }
 
 # The test cases of one kselftest_harness program, from its log: one
@@ -204,7 +213,9 @@ report_run()
 	# Nothing can be judged without them: the guest failed, whatever
 	# the other guests did.
 	if [ -n "$missing" ]; then
-		result FAIL "(guest $rundir)" "no $missing: nothing to judge this guest by (${status:-no qemu.status}; see $rundir/qemu.out)"
+		record FAIL "(guest ${rundir##*/})" "no $missing: nothing to judge this guest by (${status:-no qemu.status}; see $rundir/qemu.out)"
+		# QEMU's own last words say why, when it said anything.
+		[ -f "$rundir/qemu.out" ] && tr -d '\r' < "$rundir/qemu.out" | grep . | tail -n 3 | sed 's/^/        /'
 		return
 	fi
 	# Serial ports deliver CRLF line ends.
@@ -339,12 +350,12 @@ report_run()
 	while IFS= read -r r; do
 		who=${r%%$'\t'*} what=${r#*$'\t'*$'\t'}
 		case $who in
-		"(boot)"|"(between tests)") result FAIL "$who" "kernel report: ${what#\[*\] }" ;;
+		"(boot)"|"(between tests)") record FAIL "$who" "kernel report: ${what#\[*\] }" ;;
 		esac
 	done < "$rundir/kernel-reports.txt"
 
 	if ! grep -q '^# lab: all suites done' "$tap" && [ -z "$last_running" ]; then
-		result FAIL "(guest $rundir)" "the guest did not finish ($status)"
+		record FAIL "(guest ${rundir##*/})" "the guest did not finish ($status; see $rundir/console.txt)"
 	fi
 }
 
