@@ -18,6 +18,7 @@
 # and prints what git am says.  Exit status 0 when every patch applies.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tree=$1

@@ -16,6 +16,7 @@
 # series) is never thrown away: the script stops and says what to do.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tree=$1
@@ -117,6 +118,7 @@ create_tree()
 	export GIT_AUTHOR_NAME="$lab_name" GIT_AUTHOR_EMAIL="$lab_email"
 	export GIT_COMMITTER_NAME="$lab_name" GIT_COMMITTER_EMAIL="$lab_email"
 	export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+	# shellcheck disable=SC2015 # dies if either step fails, as meant
 	git -C "$tmp" add -A -f . >/dev/null &&
 	git -C "$tmp" commit -q -m "base: $bid" || die "git commit of the base failed"
 	# Debian's tarball ignores everything at its top level ("/*"), which
@@ -156,7 +158,8 @@ series_patches()
 # exactly as it was (the preview may create files and .rej files).
 show_reject()
 {
-	local p=$1 mark=$(realpath "$tree")/.git/lab-reject-mark before rej
+	local p=$1 mark before rej
+	mark=$(realpath "$tree")/.git/lab-reject-mark
 	touch "$mark"
 	before=$(git_t ls-files -o --exclude-standard | sort)
 	echo "---- $(basename "$p"): rejected hunks ----" >&2
@@ -194,6 +197,7 @@ apply_series()
 	say "series: $total patch(es) applied on $(git_t describe --tags --always lab-base)"
 }
 
+# shellcheck disable=SC2015 # dies if either is empty, as meant
 [ -n "$tree" ] && [ -n "$series" ] || die "usage: base.sh TREE SERIES [KSRC]"
 [ "$series" = none ] || [ -f "$series" ] || die "series file $series not found (SERIES=none builds the stock base)"
 command -v git >/dev/null || die "git is missing (make deps)"
@@ -216,6 +220,7 @@ if [ "$(cat "$tree/.git/lab-base-id" 2>/dev/null)" != "$bid" ]; then
 fi
 say "base: $(cat "$tree/.git/lab-base-id") (Linux $(check_61 "$tree"))"
 
+# shellcheck disable=SC2046 # one patch path a word, as in apply_series
 shash=$(hash_files "$series" $(series_patches))
 [ "$series" = none ] && shash=stock
 if [ "$(cat "$tree/.git/lab-series-hash")" != "$shash" ] ||

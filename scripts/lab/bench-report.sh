@@ -20,6 +20,7 @@
 # wall clock a breach is shown but not enforced) or the input is bad.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 4 ] || die "usage: bench-report.sh OUT A_NAME B_NAME THRESHOLDS"
@@ -86,7 +87,7 @@ END {
 
 # The verdict of each metric against the first threshold whose glob matches.
 while IFS=$'\t' read -r m unit a b ratio spread na nb; do
-	limit= verdict=
+	limit='' verdict=''
 	while IFS=$'\t' read -r glob op lim; do
 		# shellcheck disable=SC2053 # the glob is meant to match
 		[[ $m == $glob ]] || continue

@@ -27,6 +27,7 @@
 # WARNING, a crash) stops the bench: its figures would not mean anything.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 5 ] || die "usage: bench.sh OUT ROUNDS icount|tcg A_DIR B_DIR"
@@ -36,6 +37,7 @@ L=$(dirname "$0")
 case $rounds in
 ''|*[!0-9]*) die "bench: BENCH_ROUNDS must be a number, not '$rounds'" ;;
 esac
+# shellcheck disable=SC2015 # dies if either bound fails, as meant
 [ "$rounds" -ge 1 ] && [ "$rounds" -le 20 ] || die "bench: BENCH_ROUNDS must be 1-20, not $rounds"
 case $clock in
 icount) icount=1 ;;
@@ -56,6 +58,7 @@ reps=$((10#$reps)) size=$((10#$size)) gsize=$((10#$gsize))
 [ "$reps" -le 31 ] || die "bench: BENCH_REPS is at most 31, not $reps"
 mib()
 {
+	# shellcheck disable=SC2015 # dies if any test fails, as meant
 	[ $(($2 % 2)) = 0 ] && [ "$2" -ge 2 ] && [ "$2" -le 1024 ] ||
 		die "bench: $1 is an even number of MiB, 2-1024, not $2"
 }

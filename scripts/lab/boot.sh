@@ -44,6 +44,7 @@
 # anew at every boot, so no run sees the last one's state.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 mode=$1 kernel=$2 initrd=$3 rundir=$4 list=${5:-}
@@ -61,9 +62,11 @@ rm -f "$nvdimm" "$scratch" "$rundir"/{console.log,tap.log,qemu.status,selection}
 truncate -s "${LAB_NVDIMM:-8G}" "$nvdimm"
 truncate -s 4G "$scratch"
 
+# shellcheck disable=SC2086 # one selector a word, joined by single commas
 tests=$(echo ${LAB_TESTS:-smoke} | tr ' ' ,)
 if [ "$mode" = test ]; then
 	[ -f "$list" ] || die "boot: no test list $list"
+	# shellcheck disable=SC2086 # one selector a word
 	"$(dirname "$0")"/../../guest/bin/lab-select "$list" ${LAB_TESTS:-smoke} > "$rundir/selection"
 	[ -s "$rundir/selection" ] || die "boot: '${LAB_TESTS:-smoke}'${LAB_ONLY:+ with LAB_ONLY=$LAB_ONLY} selects no test"
 fi
@@ -85,6 +88,7 @@ case ${LAB_ICOUNT:-0} in
 *) die "boot: LAB_ICOUNT is 0 or 1, not '$LAB_ICOUNT'" ;;
 esac
 
+# shellcheck disable=SC2054 # the commas separate QEMU's sub-options
 args=(-machine q35,nvdimm=on -accel tcg -cpu max
       -smp "$smp" -m "${LAB_MEM:-12G},slots=4,maxmem=40G"
       -object "memory-backend-file,id=nvmem0,share=on,mem-path=$nvdimm,size=${LAB_NVDIMM:-8G},align=2M"
@@ -95,6 +99,7 @@ args=(-machine q35,nvdimm=on -accel tcg -cpu max
 # qboot boots in a fraction of SeaBIOS's time (kunit.py uses it too).
 qboot=/usr/share/qemu/qboot.rom
 [ -f "$qboot" ] && [ "${LAB_BIOS:-qboot}" = qboot ] && args+=(-bios "$qboot")
+# shellcheck disable=SC2054 # the comma separates QEMU's sub-options
 [ "${LAB_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off)
 
 if [ "$mode" = shell ]; then

@@ -18,6 +18,7 @@
 # harness requires.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tree=$1 stage=$(realpath -m "$2") kmod_src=$3 kmod_obj=$(realpath -m "$4") log=$5

@@ -14,6 +14,7 @@
 #      vacuous-pass guard of tests/ndctl/ndctl-test must turn that red.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kernel=$1 initrd=$2 build=$3 list=$4

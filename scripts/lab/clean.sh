@@ -5,6 +5,7 @@
 # tree in it holds work that was never exported into patches/.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 build=$1

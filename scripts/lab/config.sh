@@ -14,6 +14,7 @@
 # The .config is only replaced when it changes, so a warm build stays warm.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tree=$1
@@ -52,6 +53,7 @@ new=.config.lab-new
 export KCONFIG_CONFIG=$new
 frags=$(for f in "$@"; do realpath "$f"; done)
 log=$tree/.config.lab-log
+# shellcheck disable=SC2086 # $frags: one fragment path a word
 (
 	cd "$tree" &&
 	make -s tinyconfig &&
@@ -60,7 +62,7 @@ log=$tree/.config.lab-log
 ) > "$log" 2>&1 || { cat "$log" >&2; die "config: making the .config failed in $tree"; }
 
 bad=0
-while IFS== read -r opt val; do
+while IFS='=' read -r opt val; do
 	got=$(actual "$opt" "$tree/$new")
 	if [ "$got" != "$val" ]; then
 		echo "config: $opt: asked for '$val', got '$got'" \

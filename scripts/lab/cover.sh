@@ -16,6 +16,7 @@
 # commit, so exporting the same commits twice writes the same file.
 
 set -u -o pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tree=$1 rst=$2 out=$3

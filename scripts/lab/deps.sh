@@ -5,6 +5,7 @@
 # and say which.  Needs root (or sudo) only when something is missing.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(

@@ -12,6 +12,7 @@
 # the next build does not re-apply what it already has.
 
 set -u -o pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tree=$1 series=$2
@@ -56,6 +57,7 @@ mv "$new/series" "$series" || die "export: cannot write $series"
 
 # The tree now is what the series describes.
 git -C "$tree" rev-parse HEAD > "$tree/.git/lab-applied-head"
+# shellcheck disable=SC2046 # one patch path a word, as base.sh hashes them
 hash_files "$series" $(sed "s|^|$dir/|" "$series") > "$tree/.git/lab-series-hash"
 say "export: $n patch(es) written to $dir, listed in $series"
 

@@ -18,6 +18,7 @@
 # test's wall-clock limit does not depend on what else the host runs.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kernel=$1 initrd=$2 out=$3 list=$4

@@ -20,6 +20,7 @@
 # network, nothing downloaded: a few seconds to build.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 out=$1 stage=$2 tests=$3 guest=$4 ndctl=$(realpath "$5")
@@ -79,6 +80,7 @@ done
 
 # busybox for everything not copied above.
 bb=/bin/busybox
+# shellcheck disable=SC2015 # dies if either test fails, as meant
 [ -x "$bb" ] && file -L "$bb" | grep -q 'statically linked' ||
 	die "initramfs: busybox-static is not installed (run 'make deps')"
 cp "$bb" "$root/usr/bin/busybox"
@@ -98,6 +100,7 @@ mkdir -p "$root/ndctl"
 (cd "$ndctl" && find test build -type d -name '*.p' -prune -o \
 	\( -type f -o -type l \) ! -name '*.o' ! -name '*.a' ! -name '*.ninja' -print) |
 	(cd "$ndctl" && cpio --quiet -pdm "$root/ndctl") || die "initramfs: copying $ndctl failed"
+# shellcheck disable=SC2044 # meson's build tree has no blanks in its names
 for f in $(find "$ndctl/build" -type f -perm -u+x); do
 	file -b "$f" | grep -q '^ELF' && put_elf "$f"
 done

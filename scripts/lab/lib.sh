@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers shared by the lab scripts. Sourced, never run.
+# shellcheck shell=bash
 
 lab_t0=$(date +%s)
 
@@ -18,7 +19,8 @@ die()
 # Run a long step with a label and report how long it took.
 step()
 {
-	local label=$1 t=$(date +%s) rc
+	local label=$1 t rc
+	t=$(date +%s)
 	shift
 	say "$label ..."
 	"$@"
@@ -32,6 +34,7 @@ step()
 # fs/dax.c starts on the macro's loop line; checkpatch, not seeing the
 # #define, takes that loop for a statement and the new function after it
 # for its badly indented body.  Export and series-check write the same text.
+# shellcheck disable=SC2034 # used by the scripts that source lib.sh
 lab_patch_context=4
 
 # Hash of a set of files' names and contents (order given by the caller).
@@ -64,7 +67,8 @@ kmake_init()
 	export LOCALVERSION=
 	if command -v ccache >/dev/null && [ "${LAB_CCACHE:-1}" != 0 ]; then
 		kmake_cc="ccache gcc"
-		export CCACHE_BASEDIR=$(realpath "${3:-.}") CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+		CCACHE_BASEDIR=$(realpath "${3:-.}")
+		export CCACHE_BASEDIR CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 	fi
 }
 

@@ -17,6 +17,7 @@
 # OUT/src/build  the meson build: ndctl, daxctl, cxl and the test binaries
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 out=$(realpath -m "$1")
@@ -74,6 +75,7 @@ build()
 			-Dasciidoctor=disabled -Dsystemd=disabled &&
 		ninja -C build -j"$(nproc)"
 	) > "$out/build.log" 2>&1 || { tail -n 30 "$out/build.log" >&2; die "ndctl: build failed (log: $out/build.log)"; }
+	# shellcheck disable=SC2005 # one line, whatever the .sha256's newlines
 	echo "$(cat "$tarball.sha256")" > "$out/src/.lab-built"
 }
 

@@ -13,6 +13,7 @@
 # end, whatever happened.  One line per patch, then a verdict.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tree=$1 logdir=$(realpath -m "$2")

@@ -11,6 +11,7 @@
 # report.  Printed, and written to OUT.md as a Markdown table.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 stock=$1 series=$2 md=$3
@@ -50,7 +51,7 @@ cell()
 		[ "${sraw:-}" = FAIL ] && ev="stock: $(evidence "$swhy")"
 		[ "${praw:-}" = FAIL ] && ev="${ev:+$ev<br>}series: $(evidence "$pwhy")"
 		echo "| $id | $(cell "${sraw:-}" "${sv:-}") | $(cell "${praw:-}" "${pv:-}") | $ev |"
-		sraw= sv= swhy= praw= pv= pwhy=
+		sraw='' sv='' swhy='' praw='' pv='' pwhy=''
 	done
 } > "$md"
 
