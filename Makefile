@@ -51,6 +51,7 @@ LAB_FLAVOR   := $(FLAVOR)
 export LAB_SLOW LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND LAB_JOBS LAB_ITER LAB_CASE LAB_FLAVOR
 
 L := scripts/lab
+comma := ,
 
 .NOTPARALLEL:
 .DEFAULT_GOAL := run
@@ -67,6 +68,8 @@ help:
 	@echo '  make check-am      apply the series with git am to a plain git tree of the base'
 	@echo '  make repro      the reproducers on the stock base and on the series: a table'
 	@echo '  make check-lab  prove a failing test and a kernel WARNING turn a run red'
+	@echo '  make check-report  the verdict layer against saved runs (tests/lab), no QEMU'
+	@echo '  make lint       shellcheck -x on every script of the lab'
 	@echo '  make bench      stock against the series on an instruction-count clock: a table'
 	@echo '  make deps       install missing Debian packages'
 	@echo '  make clean      remove build/ (refuses if a scratch tree has unexported work)'
@@ -108,7 +111,9 @@ initramfs: tests
 run: initramfs
 	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/run $(LIST) $(RUN_GUESTS)
 
-check: initramfs
+# The lab's own checks come first: they take seconds, and a verdict layer
+# that misjudges saved runs makes the guests' verdicts worthless.
+check: check-report lint initramfs
 	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/check $(LIST) $(CHECK_GUESTS)
 
 # The reproducers on one kernel (repro-run), and on both, side by side.
@@ -147,6 +152,16 @@ shell: initramfs
 check-lab: initramfs
 	@$(L)/check-lab.sh $(BZIMAGE) $(INITRD) $(B) $(LIST)
 
+# The verdict layer (report.sh, bench-report.sh, table.sh, lab-select)
+# against the saved runs of tests/lab, without QEMU: a few seconds.
+# FIXTURES=report/timeout,... runs some only.
+check-report:
+	@$(L)/check-report.sh $(subst $(comma), ,$(FIXTURES))
+
+# shellcheck -x on every script of the lab and of the guest tests.
+lint: deps
+	@$(L)/lint.sh
+
 export:
 	@$(L)/export.sh $(TREE) $(SERIES)
 
@@ -162,4 +177,4 @@ clean:
 	@$(L)/clean.sh build
 
 .PHONY: help deps base config kernel ndctl tests initramfs run check repro repro-run bench shell check-lab \
-	export check-series check-am clean
+	check-report lint export check-series check-am clean

@@ -12,6 +12,8 @@ pkgs=(
 	# the base and the kernel build
 	linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev
 	xz-utils git rsync ccache kmod cpio
+	# make lint
+	shellcheck
 	# make bench: the ratio chart
 	gnuplot-nox
 	# the guest's user space, copied from the host

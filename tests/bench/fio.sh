@@ -21,7 +21,7 @@ run()
 	local name=$1 rw out lat
 	shift
 	for rw in write read; do
-		out=$(fio --name="$name" --rw=$rw --bs=2m --size=${size}M --io_size=$((size * 4))M \
+		out=$(fio --name="$name" --rw=$rw --bs=2m --size="${size}"M --io_size=$((size * 4))M \
 			--numjobs=1 --clocksource=clock_gettime --output-format=json "$@" 2> /tmp/fio.err)
 		lat=$(echo "$out" | jq -r --arg rw $rw \
 			'.jobs[0][$rw] | select(.io_bytes > 0) | .clat_ns.mean // empty' 2>/dev/null)

@@ -8,4 +8,4 @@ dev=$(lab-setup fsdax lab-ext4) || fail "create fsdax namespace"
 j=$(ndctl list -N -b ACPI.NFIT | jq -c '(if type == "array" then . else [.] end)[] | select(.name == "lab-ext4")')
 info "$j"
 [ "$(echo "$j" | jq -r .mode)" = fsdax ] || fail "mode is not fsdax"
-[ "$(cat /sys/block/${dev#/dev/}/queue/dax)" = 1 ] || fail "$dev does not support DAX"
+[ "$(cat /sys/block/"${dev#/dev/}"/queue/dax)" = 1 ] || fail "$dev does not support DAX"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Sourced by the smoke shell tests. Exit 0 = pass, 1 = fail, 4 = skip.
 
 info() { echo "# $*"; }

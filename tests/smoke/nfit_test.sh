@@ -6,7 +6,7 @@ path=$(modinfo -n nfit_test) || fail "nfit_test is not installed"
 case $path in */extra/*) ;; *) fail "nfit_test resolves to $path, not extra/" ;; esac
 modprobe nfit_test || fail "modprobe nfit_test"
 buses=
-for i in $(seq 30); do
+for _ in $(seq 30); do
 	buses=$(ndctl list -B | jq -r '.. | .provider? // empty' | sort | tr '\n' ' ')
 	case $buses in *nfit_test.0*nfit_test.1*) break ;; esac
 	sleep 1
