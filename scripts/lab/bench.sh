@@ -89,7 +89,7 @@ for r in $(seq "$rounds"); do
 		run=$out/rounds/r$r-$side
 		flavor=$(basename "$([ $side = A ] && echo "$adir" || echo "$bdir")")
 		t=$(date +%s)
-		LAB_TESTS=bench LAB_NAME="r$r-$side" LAB_ICOUNT=$icount LAB_SMP=1 \
+		LAB_TESTS=bench LAB_NAME="r$r-$side" LAB_ICOUNT=$icount LAB_SMP=1 LAB_FLAVOR=${flavor%%-*} \
 			LAB_APPEND="${LAB_APPEND:-} $append" \
 			"$L/boot.sh" test "$out/images/$side/bzImage" "$out/images/$side/initramfs.cpio" \
 			"$run/g1" "$out/images/$side/kselftest-list.txt" || die "bench: boot failed"
@@ -97,7 +97,7 @@ for r in $(seq "$rounds"); do
 		# (stock's known lockdep report, which turns lockdep off for the
 		# rest of the boot) would leave the two kernels running different
 		# code, and the figures comparing nothing.
-		if ! LAB_EXPECTED=/dev/null LAB_FLAVOR=${flavor%%-*} "$L/report.sh" "$run" \
+		if ! LAB_EXPECTED=/dev/null "$L/report.sh" "$run" \
 			> "$run/report.txt" 2>&1; then
 			cat "$run/report.txt" >&2
 			grep -h '^# bench-error' "$run/g1/tap.txt" >&2

@@ -17,6 +17,9 @@
 #                          suite:test, -suite:test
 #   LAB_ONLY []            of those, only suite:test[,suite:test...]
 #   LAB_INJECT []          lab self-check: fail or warn (see lab_selfcheck.sh)
+#   LAB_FLAVOR             stock or series: the kernel this is, recorded as
+#                          RUNDIR/flavor for report.sh (test mode; the
+#                          Makefile sets it)
 #   LAB_NAME []            a name for the progress lines (parallel guests)
 #   LAB_TIMEOUT [3000]     seconds before a hung guest is killed
 #   LAB_MEM [12G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
@@ -58,7 +61,7 @@ command -v "$qemu" >/dev/null ||
 
 mkdir -p "$rundir"
 nvdimm=$rundir/nvdimm0.img scratch=$rundir/scratch.img
-rm -f "$nvdimm" "$scratch" "$rundir"/{console.log,tap.log,qemu.status,selection}
+rm -f "$nvdimm" "$scratch" "$rundir"/{console.log,tap.log,qemu.status,selection,flavor}
 truncate -s "${LAB_NVDIMM:-8G}" "$nvdimm"
 truncate -s 4G "$scratch"
 
@@ -69,6 +72,12 @@ if [ "$mode" = test ]; then
 	# shellcheck disable=SC2086 # one selector a word
 	"$(dirname "$0")"/../../guest/bin/lab-select "$list" ${LAB_TESTS:-smoke} > "$rundir/selection"
 	[ -s "$rundir/selection" ] || die "boot: '${LAB_TESTS:-smoke}'${LAB_ONLY:+ with LAB_ONLY=$LAB_ONLY} selects no test"
+	# Which of tests/expected applies is decided by the kernel booted,
+	# so the run says which it was.
+	case ${LAB_FLAVOR:-} in
+	stock|series) echo "$LAB_FLAVOR" > "$rundir/flavor" ;;
+	*) die "boot: LAB_FLAVOR is '${LAB_FLAVOR:-}', not stock or series (the Makefile sets it)" ;;
+	esac
 fi
 
 append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$mode lab.tests=$tests"

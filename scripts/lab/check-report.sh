@@ -12,7 +12,7 @@
 # status) and the tool's saved inputs:
 #
 #   report  g1/, g2/, ...: guest directories as boot.sh leaves them
-#           (console.log, tap.log, selection, qemu.status), judged by
+#           (console.log, tap.log, selection, flavor, qemu.status), judged by
 #           report.sh OUT as guests.sh runs it, with tests-expected as
 #           tests/expected (LAB_EXPECTED; none if absent; a link to
 #           ../../../expected for the real one); its results.tsv is
@@ -28,7 +28,7 @@
 #           resolved by guest/bin/lab-select LIST ARGS...
 #
 # and, for any tool, env: VAR=VALUE lines for the tool's environment
-# (LAB_FLAVOR=stock, LAB_ONLY=...).  Every other LAB_* and BENCH_* variable
+# (LAB_ONLY=...).  Every other LAB_* and BENCH_* variable
 # is cleared, so a developer's settings do not change the outcome.  The tool
 # runs on a copy of the inputs in a temporary directory, whose name is
 # printed as OUT.  Output is TAP: 1..N, then "ok N TOOL/NAME" or "not ok N

@@ -20,10 +20,11 @@
 # failure's "evidence: ..." line, if the test printed one, is quoted.
 #
 # tests/expected (LAB_EXPECTED) lists the failures that are expected on
-# this kernel flavor (LAB_FLAVOR: stock or series), with the reason and
-# the patch or series phase that fixes them: they are reported as XFAIL,
-# and one that passes as XPASS, which fails the run until the entry is
-# promoted.  Each test's own output is kept as OUT/GUEST/logs/SUITE:TEST.log,
+# the kernel flavor a guest booted (its flavor file, written by boot.sh:
+# stock or series), with the evidence the failure must show, the reason
+# and the patch or series phase that fixes them: they are reported as
+# XFAIL; a failure without that evidence as FAIL, and a pass as XPASS,
+# which fails the run until the entry is promoted.  Each test's own output is kept as OUT/GUEST/logs/SUITE:TEST.log,
 # the verdicts as OUT/results.txt and, one "id<TAB>raw<TAB>verdict<TAB>why"
 # line each, OUT/results.tsv (Documentation/lab.rst, "Logs", says what
 # each field holds).  Exit status 0 only if nothing failed.
@@ -102,19 +103,26 @@ case_window()
 	on { print }' "$1"
 }
 
-# Expectations (tests/expected) for this flavor, as
-# "kind<TAB>glob<TAB>fixed-by<TAB>signature<TAB>reason" (signature "-" for
-# xfail: read splits on tabs, and would merge an empty field).
+# Every entry of tests/expected, as "flavor<TAB>kind<TAB>glob<TAB>fixed-by
+# <TAB>pattern<TAB>reason": the pattern is an xfail's evidence (quoted in
+# the file) or a known defect's signature.  A line that is neither fails
+# the whole report: an entry that silently matches nothing is how an
+# expected failure stops being checked.
 expectations()
 {
 	[ -f "$expected" ] || return 0
-	awk -v flavor="${LAB_FLAVOR:-series}" '
+	awk '
 	/^[ \t]*(#|$)/ { next }
-	$2 != flavor && $2 != "*" { next }
-	$1 == "xfail" { r = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r)
-			print "xfail\t" $3 "\t" $4 "\t-\t" r }
-	$1 == "known" { r = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r)
-			print "known\t" $3 "\t" $4 "\t" $5 "\t" r }' "$expected"
+	{ r = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r) }
+	$1 == "xfail" && match(r, /^"[^"]+"[ \t]+[^ \t]/) {
+		ev = r; sub(/^"/, "", ev); sub(/".*/, "", ev)
+		sub(/^"[^"]+"[ \t]+/, "", r)
+		print $2 "\t" $1 "\t" $3 "\t" $4 "\t" ev "\t" r; next }
+	$1 == "known" && NF >= 6 { sub(/^[^ \t]+[ \t]+/, "", r)
+		print $2 "\t" $1 "\t" $3 "\t" $4 "\t" $5 "\t" r; next }
+	{ printf "%s:%d: not an entry (xfail FLAVOR ID FIXED-BY \"EVIDENCE\" REASON, or known FLAVOR ID FIXED-BY SIGNATURE REASON): %s\n",
+		FILENAME, FNR, $0 > "/dev/stderr"; bad = 1 }
+	END { exit bad }' "$expected"
 }
 
 # Split the TAP stream into one log per test (runner.sh prints
@@ -137,7 +145,14 @@ verdict()
 		# shellcheck disable=SC2053 # the glob is meant to match
 		[[ $id == $glob ]] || continue
 		case $kind/$raw in
-		xfail/FAIL) v=XFAIL why="expected: $reason; fixed by $fixed${why:+ -- $why}" ;;
+		xfail/FAIL)
+			# Only the failure the entry names: a reproducer that broke
+			# in its set-up has not shown the hole.
+			if ! grep -Eq -- "$sig" <<< "$why"; then
+				why="failed, but not as tests/expected says (no \"$sig\"; $reason; fixed by $fixed)${why:+ -- $why}"
+				break
+			fi
+			v=XFAIL why="expected: $reason; fixed by $fixed${why:+ -- $why}" ;;
 		xfail/PASS) v=XPASS why="expected to fail ($reason) but passed: promote it (tests/expected, fixed by $fixed)" ;;
 		known/FAIL)
 			# A failure that came with a kernel report of the known
@@ -151,7 +166,7 @@ verdict()
 		known/*) continue ;;
 		esac
 		break
-	done < "$rundir/expectations.txt"
+	done < <(awk -F'\t' -v f="$flavor" '$1 == f || $1 == "*"' "$out/expectations.txt" | cut -f2-)
 	record "$v" "$id" "$why" "$raw"
 	final=$v
 }
@@ -203,11 +218,11 @@ report_run()
 {
 	local rundir=$1 console tap status last_running t line reports why verdict log
 	local c res reason id creports ev window cwindow cases explained last_case seen why2
-	local ncases plan unreported own
+	local ncases plan unreported own flavor
 	status=$(cat "$rundir/qemu.status" 2>/dev/null)
 	local f missing=
 	: > "$rundir/results.tsv"
-	for f in console.log tap.log selection; do
+	for f in console.log tap.log selection flavor; do
 		[ -f "$rundir/$f" ] || missing="${missing:+$missing, }$f"
 	done
 	# Nothing can be judged without them: the guest failed, whatever
@@ -218,12 +233,20 @@ report_run()
 		[ -f "$rundir/qemu.out" ] && tr -d '\r' < "$rundir/qemu.out" | grep . | tail -n 3 | sed 's/^/        /'
 		return
 	fi
+	# The kernel the guest booted, as boot.sh recorded it: which
+	# expectations apply is a fact of the run, not of the environment
+	# the report happens to be made in.
+	flavor=$(cat "$rundir/flavor")
+	case $flavor in
+	stock|series) ;;
+	*) record FAIL "(guest ${rundir##*/})" "flavor '$flavor' is neither stock nor series ($rundir/flavor)"
+	   return ;;
+	esac
 	# Serial ports deliver CRLF line ends.
 	console=$rundir/console.txt tap=$rundir/tap.txt
 	tr -d '\r' < "$rundir/console.log" > "$console"
 	tr -d '\r' < "$rundir/tap.log" > "$tap"
 	kernel_reports "$console" > "$rundir/kernel-reports.txt"
-	expectations > "$rundir/expectations.txt"
 	split_logs "$tap" "$rundir/logs"
 	# Where the guest stopped, if it stopped inside a test.
 	last_running=$(awk '/lab: test-start / { cur = $NF } /lab: test-end / { cur = "" }
@@ -361,6 +384,7 @@ report_run()
 
 out=$(realpath "$out")
 expected=${LAB_EXPECTED:-$(dirname "$0")/../../tests/expected}
+expectations > "$out/expectations.txt" || die "report: $expected has lines that are not entries"
 for r in $rundirs; do
 	report_run "$r"
 done | tee "$out/results.txt"
