@@ -84,6 +84,8 @@ done
 append="bench.reps=$reps bench.size=$size bench.gup_size=$gsize bench.fio_size=$fsize"
 say "bench: $rounds rounds of A ($adir) and B ($bdir), clock $clock, $reps repetitions in each guest"
 : > "$out/raw.tsv"
+# Ctrl-C stops the guest (boot.sh) and then the rounds: not the next boot.
+trap 'die "bench: stopped; the rounds so far are in $out"' INT TERM HUP
 for r in $(seq "$rounds"); do
 	for side in A B; do
 		run=$out/rounds/r$r-$side
@@ -92,7 +94,10 @@ for r in $(seq "$rounds"); do
 		LAB_TESTS=bench LAB_NAME="r$r-$side" LAB_ICOUNT=$icount LAB_SMP=1 LAB_FLAVOR=${flavor%%-*} \
 			LAB_APPEND="${LAB_APPEND:-} $append" \
 			"$L/boot.sh" test "$out/images/$side/bzImage" "$out/images/$side/initramfs.cpio" \
-			"$run/g1" "$out/images/$side/kselftest-list.txt" || die "bench: boot failed"
+			"$run/g1" "$out/images/$side/kselftest-list.txt"
+		# 1: no guest ran; 2: QEMU failed or timed out, which the report
+		# below names.
+		[ $? -eq 1 ] && die "bench: round $r, $side ($flavor): the guest could not be started"
 		# No expectations: a failure that tests/expected excuses elsewhere
 		# (stock's known lockdep report, which turns lockdep off for the
 		# rest of the boot) would leave the two kernels running different

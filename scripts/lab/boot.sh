@@ -31,6 +31,8 @@
 #   LAB_SLOW [1]           the guest's time limits are multiplied by it
 #                          (lab.slow=N; the Makefile sets 4 for LAB_DEBUG=1)
 #   LAB_APPEND []          more kernel command line
+#   LAB_QEMU_OPTS []       more QEMU options, split at blanks (for example
+#                          "-s -S" to wait for gdb on port 1234)
 #   LAB_ICOUNT []          1: an instruction-count clock for benchmarks
 #                          (-icount shift=0,align=off, one vCPU): guest
 #                          time then advances one nanosecond per guest
@@ -44,7 +46,14 @@
 # 8 GiB, and while it is loaded its phys_to_pfn_t() wrapper strips PFN_MAP
 # from any pfn in that range, real pmem included; a 4 GiB virtio scratch
 # disk.  The backing files are sparse and made
-# anew at every boot, so no run sees the last one's state.
+# anew at every boot, so no run sees the last one's state.  The exact QEMU
+# command is kept as RUNDIR/qemu.cmd, to run again by hand.
+#
+# Exit status (test mode): 0 when QEMU ran to its end (the guest powered
+# off, or rebooted after a panic: report.sh tells which); 2 when QEMU failed,
+# was killed at the timeout or was stopped (SIGTERM, SIGINT, SIGHUP), its
+# logs kept for report.sh; 1 when no guest ran (bad arguments, no kernel, no
+# QEMU).
 
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -110,31 +119,57 @@ qboot=/usr/share/qemu/qboot.rom
 [ -f "$qboot" ] && [ "${LAB_BIOS:-qboot}" = qboot ] && args+=(-bios "$qboot")
 # shellcheck disable=SC2054 # the comma separates QEMU's sub-options
 [ "${LAB_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off)
+if [ -n "${LAB_QEMU_OPTS:-}" ]; then
+	read -ra extra <<< "$LAB_QEMU_OPTS"
+	args+=("${extra[@]}")
+fi
 
 if [ "$mode" = shell ]; then
+	args+=(-serial mon:stdio -serial "file:$rundir/tap.log")
+	printf '%q ' "$qemu" "${args[@]}" > "$rundir/qemu.cmd"
+	echo >> "$rundir/qemu.cmd"
 	say "boot: interactive shell (exit the shell to power off; Ctrl-a x quits QEMU)"
-	exec "$qemu" "${args[@]}" -serial mon:stdio -serial "file:$rundir/tap.log"
+	exec "$qemu" "${args[@]}"
 fi
+args+=(-serial "file:$rundir/console.log" -serial "file:$rundir/tap.log")
+printf '%q ' "$qemu" "${args[@]}" > "$rundir/qemu.cmd"
+echo >> "$rundir/qemu.cmd"
 
 name=${LAB_NAME:+$LAB_NAME: }
 say "boot: ${name}guest running $(wc -l < "$rundir/selection") tests of '${LAB_TESTS:-smoke}' (timeout ${timeout_s}s, logs in $rundir)"
 : > "$rundir/tap.log"
-timeout -s KILL "$timeout_s" "$qemu" "${args[@]}" \
-	-serial "file:$rundir/console.log" -serial "file:$rundir/tap.log" \
-	> "$rundir/qemu.out" 2>&1 &
+# timeout(1) puts QEMU in a process group of its own, so a Ctrl-C on the
+# terminal does not reach it; guests.sh passes it on as SIGTERM, and this
+# passes it to timeout, which passes it to QEMU.
+stopped=
+# shellcheck disable=SC2317 # run by the trap
+stop()
+{
+	stopped=1
+	kill -TERM "$qpid" 2> /dev/null
+}
+trap stop TERM INT HUP
+timeout -s KILL "$timeout_s" "$qemu" "${args[@]}" > "$rundir/qemu.out" 2>&1 &
 qpid=$!
 # Echo each result as the guest reports it.
 tail -n +1 -f --pid=$qpid "$rundir/tap.log" 2>/dev/null |
 	tr -d '\r' | grep --line-buffered -E '^(not )?ok ' | sed -u "s/^/  ${name:-guest: }/" >&2 &
+# A trapped signal ends the first wait early; the second collects QEMU.
 wait $qpid
 rc=$?
+[ -n "$stopped" ] && { wait $qpid; rc=$?; }
 sleep 0.5
 timed_out=0
 [ $rc -eq 137 ] && timed_out=1
-echo "rc=$rc timeout=$timed_out seconds=$timeout_s" > "$rundir/qemu.status"
+echo "rc=$rc timeout=$timed_out seconds=$timeout_s${stopped:+ stopped=1}" > "$rundir/qemu.status"
+if [ -n "$stopped" ]; then
+	say "boot: ${name}guest stopped (QEMU rc=$rc)"
+	exit 2
+fi
 if [ $rc -ne 0 ] && [ $timed_out -eq 0 ]; then
 	echo "---- QEMU exited with $rc ----" >&2
 	tail -n 20 "$rundir/qemu.out" >&2
 fi
 say "boot: ${name}guest finished (QEMU rc=$rc$([ $timed_out = 1 ] && echo ", killed at the ${timeout_s}s timeout"))"
+[ $rc -eq 0 ] || exit 2
 exit 0

@@ -19,6 +19,8 @@ set -u
 
 kernel=$1 initrd=$2 build=$3 list=$4
 pass=0 fail=0
+# guests.sh stops its guests on Ctrl-C; stop here too, not at the next boot.
+trap 'die "check-lab: stopped"' INT TERM HUP
 
 # check INJECT TEST WHAT: with lab.inject=INJECT, TEST must fail and its
 # result line must match WHAT.

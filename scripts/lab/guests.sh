@@ -27,7 +27,18 @@ shift 4
 rm -rf "$out"
 mkdir -p "$out"
 
+# Ctrl-C reaches this script but not the guests (bash starts a background
+# job with SIGINT ignored): stop each with SIGTERM, which boot.sh passes on
+# to its QEMU, and wait until they are gone, so no QEMU outlives make.
 n=0 pids=()
+stop()
+{
+	trap - INT TERM HUP
+	[ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2> /dev/null
+	wait
+	die "stopped: ${#pids[@]} guest(s) ended, nothing judged (their logs are in $out)"
+}
+trap stop INT TERM HUP
 [ $# -gt 1 ] && [ "${LAB_JOBS:-2}" -gt 1 ] && export LAB_SMP=${LAB_SMP:-1}
 for spec in "$@"; do
 	n=$((n + 1))
@@ -49,9 +60,13 @@ for spec in "$@"; do
 	pids+=($!)
 done
 [ ${#pids[@]} -gt 0 ] || die "nothing selected${LAB_ONLY:+ (LAB_ONLY=$LAB_ONLY)}"
-rc=0
+# boot.sh's status 1 means that no guest ran; 2, that QEMU failed or was
+# killed at its timeout, which the report judges from the logs.
+bad=0
 for p in "${pids[@]}"; do
-	wait "$p" || rc=1
+	wait "$p"
+	[ $? -eq 1 ] && bad=$((bad + 1))
 done
-[ $rc -eq 0 ] || die "a guest could not be started"
+[ $bad -eq 0 ] || die "$bad guest(s) could not be started (see the errors above)"
+trap - INT TERM HUP
 exec "$(dirname "$0")/report.sh" "$out"
