@@ -24,6 +24,8 @@
 #           which is retuned).  The chart is not checked: gnuplot is a stub
 #   table   stock/results.tsv and series/results.tsv, put side by side by
 #           table.sh STOCK SERIES OUT.md as make repro does
+#   summary the same two, with recipes, summed up by summary.sh STOCK SERIES
+#           OUT.md RECIPES as make run does
 #   select  list (a kselftest-list.txt) and args (one selector a line),
 #           resolved by guest/bin/lab-select LIST ARGS...
 #
@@ -116,13 +118,23 @@ run()
 		fi
 		args=("$root/scripts/lab/bench-report.sh" "$work/out" "$a" "$b" "$fx/thresholds") ;;
 	table)
-		cp -r "$fx/stock" "$fx/series" "$work/out/"
+		# A run that left no results has no directory (git keeps no
+		# empty one): that is one of the fixtures.
+		for f in stock series; do
+			[ -d "$fx/$f" ] && cp -r "$fx/$f" "$work/out/"
+		done
 		args=("$root/scripts/lab/table.sh" "$work/out/stock" "$work/out/series" "$work/out/repro-table.md") ;;
+	summary)
+		for f in stock series; do
+			[ -d "$fx/$f" ] && cp -r "$fx/$f" "$work/out/"
+		done
+		args=("$root/scripts/lab/summary.sh" "$work/out/stock" "$work/out/series" "$work/out/summary.md"
+		      "$fx/recipes") ;;
 	select)
 		args=("$root/guest/bin/lab-select" "$fx/list")
 		[ -f "$fx/args" ] && mapfile -t -O 2 args < "$fx/args" ;;
 	*)
-		echo "unknown tool $tool (report, bench, table or select)"
+		echo "unknown tool $tool (report, bench, table, summary or select)"
 		return ;;
 	esac
 	(
