@@ -84,9 +84,23 @@ if [ "$mode" = test ]; then
 	# Which of tests/expected applies is decided by the kernel booted,
 	# so the run says which it was.
 	case ${LAB_FLAVOR:-} in
-	stock|series) echo "$LAB_FLAVOR" > "$rundir/flavor" ;;
+	stock|series) ;;
 	*) die "boot: LAB_FLAVOR is '${LAB_FLAVOR:-}', not stock or series (the Makefile sets it)" ;;
 	esac
+	# A kernel built in a lab tree says itself what it is (base.sh
+	# writes "stock" or the series' hash): a B= that points at the
+	# other flavor's tree must not be judged by the wrong expectations.
+	shash=${kernel%/arch/x86/boot/bzImage}/.git/lab-series-hash
+	if [ -f "$shash" ]; then
+		case $(cat "$shash") in
+		stock) built=stock ;;
+		none) die "boot: $kernel is from a tree whose series did not apply" ;;
+		*) built=series ;;
+		esac
+		[ "$built" = "$LAB_FLAVOR" ] ||
+			die "boot: $kernel is the $built kernel, but LAB_FLAVOR says $LAB_FLAVOR (B= and SERIES= disagree?)"
+	fi
+	echo "$LAB_FLAVOR" > "$rundir/flavor"
 fi
 
 append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$mode lab.tests=$tests"

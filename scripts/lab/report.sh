@@ -81,15 +81,29 @@ prog_window()
 	awk -v t="$2" '/lab: test-start / { on = ($NF == t) } /lab: subtest-start |lab: test-end / { on = 0 } on { print }' "$1"
 }
 
-# Whether window $1 holds a kernel report and every report in it (from its
-# first line to the next report or the end) matches the extended regex $2:
-# one known defect must not excuse another report beside it.
-all_reports_match()
+# The kernel reports in window $1, one a line: each from its first line to
+# the next report or the end of the window, its lines joined with " | ", so
+# that one regex can name both the kind of report and what is in it.
+report_blocks()
 {
-	awk -v re="$report_re" -v sig="$2" '
-	$0 ~ re { if (n++ && !hit) bad = 1; hit = 0 }
-	n && $0 ~ sig { hit = 1 }
-	END { exit !(n && !bad && hit) }' "$1"
+	awk -v re="$report_re" '
+	$0 ~ re { if (b != "") print b; b = $0; next }
+	b != "" { b = b " | " $0 }
+	END { if (b != "") print b }' "$1"
+}
+
+# How many reports in window $1 do not match the extended regex $2 (grep
+# -E, as for every pattern of tests/expected), and how many there are:
+# "BAD TOTAL".  One expected defect must not excuse another beside it.
+reports_unmatched()
+{
+	local blocks
+	blocks=$(report_blocks "$1")
+	if [ -z "$blocks" ]; then
+		echo "0 0"
+		return
+	fi
+	echo "$(grep -Evc -- "$2" <<< "$blocks") $(wc -l <<< "$blocks")"
 }
 
 # The kernel log lines printed while test case $3 of test $2 ran: from its
@@ -104,8 +118,8 @@ case_window()
 }
 
 # Every entry of tests/expected, as "flavor<TAB>kind<TAB>glob<TAB>fixed-by
-# <TAB>pattern<TAB>reason": the pattern is an xfail's evidence (quoted in
-# the file) or a known defect's signature.  A line that is neither fails
+# <TAB>pattern<TAB>reason": the pattern, quoted in the file, is an xfail's
+# evidence or a known defect's signature.  A line that is neither fails
 # the whole report: an entry that silently matches nothing is how an
 # expected failure stops being checked.
 expectations()
@@ -114,13 +128,11 @@ expectations()
 	awk '
 	/^[ \t]*(#|$)/ { next }
 	{ r = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r) }
-	$1 == "xfail" && match(r, /^"[^"]+"[ \t]+[^ \t]/) {
-		ev = r; sub(/^"/, "", ev); sub(/".*/, "", ev)
+	($1 == "xfail" || $1 == "known") && $2 ~ /^(stock|series|\*)$/ && match(r, /^"[^"\t]+"[ \t]+[^ \t]/) {
+		pat = r; sub(/^"/, "", pat); sub(/".*/, "", pat)
 		sub(/^"[^"]+"[ \t]+/, "", r)
-		print $2 "\t" $1 "\t" $3 "\t" $4 "\t" ev "\t" r; next }
-	$1 == "known" && NF >= 6 { sub(/^[^ \t]+[ \t]+/, "", r)
-		print $2 "\t" $1 "\t" $3 "\t" $4 "\t" $5 "\t" r; next }
-	{ printf "%s:%d: not an entry (xfail FLAVOR ID FIXED-BY \"EVIDENCE\" REASON, or known FLAVOR ID FIXED-BY SIGNATURE REASON): %s\n",
+		print $2 "\t" $1 "\t" $3 "\t" $4 "\t" pat "\t" r; next }
+	{ printf "%s:%d: not an entry (xfail|known stock|series|* ID FIXED-BY \"PATTERN\" REASON): %s\n",
 		FILENAME, FNR, $0 > "/dev/stderr"; bad = 1 }
 	END { exit bad }' "$expected"
 }
@@ -136,30 +148,40 @@ split_logs()
 	f { print > f }' "$1"
 }
 
-# verdict ID RAW WHY [WINDOW]: apply the expectations to one result and
+# verdict ID RAW WHY WINDOW OWN: apply the expectations to one result and
 # print it (results.txt) and record it (results.tsv); $final is the verdict.
+# WINDOW holds the kernel log charged to it; OWN is how the test or case
+# itself ended: ok (its TAP line said so: only a kernel report failed it),
+# dmesg (it failed at ndctl's check for a "Call Trace" in the kernel log),
+# or failed (anything else, a crash, a hang or a missing result included).
 verdict()
 {
-	local id=$1 raw=$2 why=$3 window=${4:-} v=$2 kind glob fixed sig reason
+	local id=$1 raw=$2 why=$3 window=$4 own=$5 v=$2 kind glob fixed sig reason bad
 	while IFS=$'\t' read -r kind glob fixed sig reason; do
 		# shellcheck disable=SC2053 # the glob is meant to match
 		[[ $id == $glob ]] || continue
 		case $kind/$raw in
 		xfail/FAIL)
-			# Only the failure the entry names: a reproducer that broke
-			# in its set-up has not shown the hole.
+			# Only the failure the entry names, and no other kernel
+			# report beside it: a reproducer that broke in its set-up
+			# has not shown the hole.
+			read -r bad _ < <(reports_unmatched "$window" "$sig")
 			if ! grep -Eq -- "$sig" <<< "$why"; then
 				why="failed, but not as tests/expected says (no \"$sig\"; $reason; fixed by $fixed)${why:+ -- $why}"
-				break
-			fi
-			v=XFAIL why="expected: $reason; fixed by $fixed${why:+ -- $why}" ;;
+			elif [ "$bad" -gt 0 ]; then
+				why="the expected failure, but with $bad kernel report(s) that are not \"$sig\" ($reason; fixed by $fixed) -- $why"
+			else
+				v=XFAIL why="expected: $reason; fixed by $fixed${why:+ -- $why}"
+			fi ;;
 		xfail/PASS) v=XPASS why="expected to fail ($reason) but passed: promote it (tests/expected, fixed by $fixed)" ;;
 		known/FAIL)
-			# A failure that came with a kernel report of the known
-			# defect (ndctl's tests also fail on any "Call Trace" in
-			# dmesg, so theirs fail too); its own reason stays in the
-			# line.  Otherwise the next entry may still apply.
-			if ! { [[ $why == *"kernel report:"* ]] && [ -n "$window" ] && all_reports_match "$window" "$sig"; }; then
+			# Only a failure that the known defect's kernel reports
+			# made, every one of them matching: a test that failed,
+			# died or hung by itself is not excused (ndctl's tests,
+			# which fail on any "Call Trace" in dmesg, are failed by
+			# the report).  Otherwise the next entry may still apply.
+			read -r bad total < <(reports_unmatched "$window" "$sig")
+			if [ "$total" -eq 0 ] || [ "$bad" -gt 0 ] || [ "$own" = failed ]; then
 				continue
 			fi
 			v=XFAIL why="known base defect, fixed by $fixed: $reason -- $why" ;;
@@ -227,6 +249,10 @@ report_run()
 	done
 	# Nothing can be judged without them: the guest failed, whatever
 	# the other guests did.
+	if [ "$missing" = flavor ]; then
+		record FAIL "(guest ${rundir##*/})" "no flavor file: which expectations apply is unknown (a boot.sh older than this report?)"
+		return
+	fi
 	if [ -n "$missing" ]; then
 		record FAIL "(guest ${rundir##*/})" "no $missing: nothing to judge this guest by (${status:-no qemu.status}; see $rundir/qemu.out)"
 		# QEMU's own last words say why, when it said anything.
@@ -271,6 +297,10 @@ report_run()
 				*timeout=1*) why="guest hung: killed at the ${status##*seconds=}s timeout during this test" ;;
 				*) why="guest died during this test" ;;
 				esac
+				# In which case, if a harness program's: an
+				# expectation may excuse a death in a case,
+				# never one in the program's own set-up.
+				[ -n "$last_case" ] && why+=", in case $last_case"
 			else
 				why="did not run"
 			fi ;;
@@ -304,7 +334,7 @@ report_run()
 			fi
 			# A known defect excuses a case only if it fired in that case.
 			case_window "$console" "$t" "${c#*.}" > "$cwindow"
-			verdict "$id" "$res" "$why2" "$cwindow"
+			verdict "$id" "$res" "$why2" "$cwindow" "$([ "$own" = FAIL ] && echo failed || echo ok)"
 			[ -n "$creports" ] && echo "$creports" | sed 's/^/        /' | head -n 5
 			[ "$final" = FAIL ] && [ "$own" = FAIL ] && excerpt "$log" "${c#*.}"
 		done <<< "$cases"
@@ -323,7 +353,7 @@ report_run()
 			fi
 			why2="$why2; kernel report: $(echo "$creports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
 			case_window "$console" "$t" "$c" > "$cwindow"
-			verdict "$t/$c" FAIL "$why2" "$cwindow"
+			verdict "$t/$c" FAIL "$why2" "$cwindow" failed
 			echo "$creports" | sed 's/^/        /' | head -n 5
 			[ "$final" = FAIL ] && [ -f "$log" ] && excerpt "$log" "$c"
 			explained=1 ncases=$((ncases + 1))
@@ -334,7 +364,7 @@ report_run()
 		# cases after a crash or a kill, or whose lines were lost, are in
 		# no count otherwise.
 		unreported=
-		if [ -n "$cases" ]; then
+		if [ -n "$cases" ] || { [ -f "$log" ] && grep -q '^# # Starting [0-9]* tests' "$log"; }; then
 			plan=$(sed -n 's/^# 1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | head -n1)
 			if [ -n "$plan" ] && [ "$plan" -gt "$ncases" ]; then
 				unreported="$((plan - ncases)) of $plan planned test cases never reported"
@@ -358,7 +388,13 @@ report_run()
 			why=$( (grep -m1 '^# SKIP: ' "$log" || tail -n1 "$log") | sed 's/^#* *//')
 		fi
 		prog_window "$console" "$t" > "$window"
-		verdict "$t" "$verdict" "$why" "$window"
+		own=failed
+		case $line in
+		"ok "*) own=ok ;;
+		"not ok "*) [ -f "$log" ] && grep -q '^# journalctl (lab stub): a Call Trace' "$log" && own=dmesg ;;
+		esac
+		[ -n "$unreported" ] && own=failed
+		verdict "$t" "$verdict" "$why" "$window" "$own"
 		[ -n "$reports" ] && echo "$reports" | sed 's/^/        /' | head -n 5
 		# The test's own words when it failed by itself; a failure that
 		# only the kernel report makes has them above.
