@@ -79,7 +79,8 @@ tests=$(echo ${LAB_TESTS:-smoke} | tr ' ' ,)
 if [ "$mode" = test ]; then
 	[ -f "$list" ] || die "boot: no test list $list"
 	# shellcheck disable=SC2086 # one selector a word
-	"$(dirname "$0")"/../../guest/bin/lab-select "$list" ${LAB_TESTS:-smoke} > "$rundir/selection"
+	"$(dirname "$0")"/../../guest/bin/lab-select "$list" ${LAB_TESTS:-smoke} > "$rundir/selection" ||
+		die "boot: a selector of '${LAB_TESTS:-smoke}'${LAB_ONLY:+ or LAB_ONLY=$LAB_ONLY} names no test"
 	[ -s "$rundir/selection" ] || die "boot: '${LAB_TESTS:-smoke}'${LAB_ONLY:+ with LAB_ONLY=$LAB_ONLY} selects no test"
 	# Which of tests/expected applies is decided by the kernel booted,
 	# so the run says which it was.

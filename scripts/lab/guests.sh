@@ -51,7 +51,9 @@ for spec in "$@"; do
 		esac
 	done
 	# shellcheck disable=SC2086 # one selector a word
-	[ -n "$("$(dirname "$0")"/../../guest/bin/lab-select "$list" $sel)" ] || continue
+	chosen=$("$(dirname "$0")"/../../guest/bin/lab-select "$list" $sel) ||
+		die "guests.sh: guest $n ('$sel'${LAB_ONLY:+, LAB_ONLY=$LAB_ONLY}): a selector names no test"
+	[ -n "$chosen" ] || continue
 	while [ "$(jobs -rp | wc -l)" -ge "${LAB_JOBS:-2}" ]; do
 		wait -n
 	done
