@@ -49,7 +49,9 @@ CHECK_GUESTS ?= 'ndctl:mmap.sh' 'ndctl -ndctl:mmap.sh -ndctl:device-dax' \
 # four times the lab kernel's time under TCG.  A guest's own limit is well
 # above its longest test's (ndctl's mmap.sh: 900-960 s with lockdep, alone).
 LAB_SLOW     ?= $(if $(filter 1,$(LAB_DEBUG)),4,1)
-LAB_TIMEOUT  ?= $(shell echo $$((3000 * $(LAB_SLOW))))
+# LAB_ITER multiplies the work, so every limit too (the guest does the same
+# for the collections' and the cases' limits).
+LAB_TIMEOUT  ?= $(shell echo $$((3000 * $(LAB_SLOW) * $(or $(LAB_ITER),1))))
 LAB_FLAVOR   := $(FLAVOR)
 export LAB_SLOW LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND LAB_JOBS LAB_ITER LAB_CASE LAB_FLAVOR
 

@@ -380,9 +380,12 @@ static inline bool lab_case_selected(const char *variant, const char *test)
 /*
  * TEST_HARNESS_MAIN, with every test's time limit (its TEST_F_TIMEOUT, or
  * the harness's 30 s default) multiplied by lab.slow=N (LAB_SLOW on the
- * host; 4 for a LAB_DEBUG=1 kernel): a limit that does not follow the
- * kernel's cost fails a slow kernel by time alone.  A macro, so that it
- * can be used after kselftest_harness.h whatever the order of inclusion.
+ * host; 4 for a LAB_DEBUG=1 kernel) and by lab.iter=N (LAB_ITER: the
+ * reproducers repeat each case N times): a limit that does not follow the
+ * kernel's cost or the work asked for fails a run by time alone.  The
+ * collection's limit (guest/bin/lab-run) and the guest's (LAB_TIMEOUT)
+ * scale the same way.  A macro, so that it can be used after
+ * kselftest_harness.h whatever the order of inclusion.
  */
 #define LAB_HARNESS_MAIN						\
 	static void __attribute__((constructor))			\
@@ -393,13 +396,13 @@ static inline bool lab_case_selected(const char *variant, const char *test)
 	}								\
 	int main(int argc, char **argv)					\
 	{								\
-		long slow = lab_param("slow", 1);			\
+		long scale = lab_param("slow", 1) * lab_param("iter", 1); \
 		struct __fixture_metadata *f;				\
 		struct __test_metadata *t;				\
 									\
-		for (f = __fixture_list; slow > 1 && f; f = f->next)	\
+		for (f = __fixture_list; scale > 1 && f; f = f->next)	\
 			for (t = f->tests; t; t = t->next)		\
-				t->timeout *= slow;			\
+				t->timeout *= scale;			\
 		return test_harness_run(argc, argv);			\
 	}
 
