@@ -130,21 +130,26 @@ rounds=$(awk -F'\t' '{ print $1 }' "$out/raw.tsv" | sort -un | wc -l)
 	tr '\t' ',' < "$out/verdicts.tsv"
 } > "$out/bench.csv"
 
-# The chart: one bar per metric, the ratio, with 1.00 marked; breaches red.
+# The chart: one bar per metric, what B costs against A, with 1.00 marked;
+# breaches red.  A time's cost is B/A; a throughput's (MiB/s, higher is
+# better) is A/B, so that right of 1.00 is slower for B on every bar.
 n=$(wc -l < "$out/verdicts.tsv")
-awk -F'\t' '$5 != "nan" { print NR - 1, $5, $1, ($8 ~ /^BREACH/ ? 13382451 : 4620980) }' \
+awk -F'\t' '$5 != "nan" && $5 + 0 > 0 {
+	c = $5; m = $1
+	if ($2 ~ /\/s$/) { c = 1 / $5; m = m "[A/B]" }
+	print NR - 1, c, m, ($8 ~ /^BREACH/ ? 13382451 : 4620980) }' \
 	"$out/verdicts.tsv" > "$out/ratios.dat"
 gnuplot > "$out/gnuplot.log" 2>&1 <<GP || die "bench-report: gnuplot failed: $(tail -n 3 "$out/gnuplot.log")"
 set terminal pngcairo noenhanced size 1400,$(( 200 + 16 * n )) font "sans,9"
 set output "$out/ratios.png"
-set title "DAX bench: $bname / $aname, $clock clock, $rounds rounds (median)"
+set title "DAX bench: what $bname costs against $aname, $clock clock, $rounds rounds (median; lower is better)"
 set style fill solid 0.6
 set boxwidth 0.7 relative
 set ytics nomirror
 set yrange [$n:-1]
 set grid x
 unset key
-set xlabel "ratio ($bname / $aname)"
+set xlabel "cost of $bname against $aname: time $bname/$aname, throughput $aname/$bname ([A/B]); right of 1.00 is slower for $bname, left faster"
 set arrow from 1, graph 0 to 1, graph 1 nohead lc rgb "black" lw 1.5
 set ytics () 
 plot "$out/ratios.dat" using (\$2 < 1 ? \$2 : 1):1:(\$2 < 1 ? \$2 : 1):(\$2 < 1 ? 1 : \$2):(\$1 - 0.35):(\$1 + 0.35):4:ytic(3) with boxxyerror lc rgb variable
