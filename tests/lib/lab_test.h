@@ -417,4 +417,27 @@ static inline void lab_kmsg(const char *fmt, const char *a, const char *b)
 	fclose(f);
 }
 
+/*
+ * The first thing a test case does (in its FIXTURE_SETUP): "lab:
+ * subtest-start FIXTURE.VARIANT.CASE" in the kernel log, the name the
+ * harness prints for the case, so that scripts/lab/report.sh charges a
+ * kernel report printed from here on to this case and not to the one
+ * before.  VARIANT is the name FIXTURE_VARIANT_ADD gave (the harness keeps
+ * it where a fixture's set-up cannot see it), or NULL for a fixture
+ * without variants.
+ */
+static inline void lab_case_start(const char *fixture, const char *variant,
+				  const char *test)
+{
+	FILE *f = fopen("/dev/kmsg", "w");
+
+	if (!f)
+		return;
+	fprintf(f, "lab: subtest-start %s.%s%s%s\n", fixture, variant ?: "",
+		variant ? "." : "", test);
+	fclose(f);
+}
+#define LAB_CASE_START(variant)						\
+	lab_case_start(_metadata->fixture->name, (variant), _metadata->name)
+
 #endif /* LAB_TEST_H */

@@ -123,7 +123,7 @@ FIXTURE_SETUP(exit_pin)
 	self->unselected = !lab_case_selected(variant->name, _metadata->name);
 	if (self->unselected)
 		return;
-	lab_kmsg("lab: subtest-start exit_pin.%s.%s\n", variant->name, _metadata->name);
+	LAB_CASE_START(variant->name);
 	ASSERT_EQ(0, system("modprobe lab_dma"));
 	ASSERT_EQ(0, mount_fs(self, variant));
 	snprintf(self->path, sizeof(self->path), "%s/A", self->mnt);

@@ -109,7 +109,7 @@ FIXTURE_SETUP(inv)
 	self->p = MAP_FAILED;
 	self->pages = calloc(FILE_PAGES, sizeof(*self->pages));
 	ASSERT_NE(NULL, self->pages);
-	lab_kmsg("lab: subtest-start invariants.%s.%s\n", variant->fs, _metadata->name);
+	LAB_CASE_START(variant->fs);
 	self->chk = daxcheck_open();
 	ASSERT_LE(0, self->chk);
 	snprintf(what, sizeof(what), "mount %s", variant->fs);

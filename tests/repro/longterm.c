@@ -45,7 +45,7 @@ FIXTURE_SETUP(longterm)
 {
 	char where[200];
 
-	lab_kmsg("lab: subtest-start longterm.%s.%s\n", variant->name, _metadata->name);
+	LAB_CASE_START(variant->name);
 	ASSERT_EQ(0, lab_setup(variant->setup, where, sizeof(where)));
 	self->len = SZ_2M;
 	if (variant->devdax) {

@@ -42,7 +42,7 @@ FIXTURE_VARIANT_ADD(mf, r9_xfs) { .name = "r9_xfs", .setup = "mount xfs" };
 
 FIXTURE_SETUP(mf)
 {
-	lab_kmsg("lab: subtest-start mf.%s.%s\n", variant->name, _metadata->name);
+	LAB_CASE_START(variant->name);
 	ASSERT_EQ(0, lab_setup(variant->setup, self->mnt, sizeof(self->mnt)));
 	snprintf(self->path, sizeof(self->path), "%s/poisoned", self->mnt);
 	self->fd = open(self->path, O_RDWR | O_CREAT | O_TRUNC, 0600);

@@ -276,7 +276,7 @@ FIXTURE_SETUP(pin_free)
 	self->unselected = !lab_case_selected(variant->name, _metadata->name);
 	if (self->unselected)
 		return;
-	lab_kmsg("lab: subtest-start pin_free.%s.%s\n", variant->name, _metadata->name);
+	LAB_CASE_START(variant->name);
 	ASSERT_EQ(0, mount_fs(self, variant));
 	snprintf(self->path, sizeof(self->path), "%s/A", self->mnt);
 	snprintf(self->src, sizeof(self->src), "%s/S", self->mnt);

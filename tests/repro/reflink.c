@@ -75,7 +75,7 @@ FIXTURE_SETUP(reflink)
 	self->pa = self->pb = MAP_FAILED;
 	self->pages = calloc(FILE_PAGES, sizeof(*self->pages));
 	ASSERT_NE(NULL, self->pages);
-	lab_kmsg("lab: subtest-start reflink.%s%s\n", _metadata->name, "");
+	LAB_CASE_START(NULL);
 	self->chk = daxcheck_open();
 	ASSERT_LE(0, self->chk);
 	ASSERT_EQ(0, lab_setup("mount xfs", self->mnt, sizeof(self->mnt)));

@@ -109,7 +109,7 @@ FIXTURE_SETUP(unbind)
 	self->child = 0;
 	self->fd = -1;
 	self->pin.held = false;
-	lab_kmsg("lab: subtest-start unbind.%s.%s\n", variant->name, _metadata->name);
+	LAB_CASE_START(variant->name);
 #ifdef UNBIND_FSDAX
 	char link[300], nd[300];
 	ssize_t n;
