@@ -67,6 +67,7 @@ help:
 	@echo '  make run        the main job (default): the reproducers on stock and on the series'
 	@echo '                  side by side, one pin each, plus the smoke suite; a summary table'
 	@echo '  make smoke      build base + series, boot, run the smoke suite only (quick)'
+	@echo '  make boot       boot what is built again, no build step: GUESTS="'"'"'repro:pin_free'"'"'"'
 	@echo '  make check      the same, running every test collection (smoke, ndctl, repro)'
 	@echo '  make shell      boot the guest with a shell on this terminal'
 	@echo '  make kernel     only build (base, series, config, kernel, modules)'
@@ -137,6 +138,15 @@ run-one: initramfs
 smoke: initramfs
 	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/smoke $(LIST) smoke
 
+# Boot what is built again, with no build step at all (no base, config,
+# kernel, test or initramfs check): GUESTS, one quoted selection per guest
+# (default smoke), with LAB_ONLY and the other knobs as for any run.
+GUESTS ?= smoke
+boot:
+	@[ -f $(BZIMAGE) ] && [ -f $(INITRD) ] && [ -f $(LIST) ] || \
+		{ echo "lab: error: nothing built in $(B) to boot (make kernel initramfs first)" >&2; exit 1; }
+	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/boot $(LIST) $(GUESTS)
+
 # The lab's own checks come first: they take seconds, and a verdict layer
 # that misjudges saved runs makes the guests' verdicts worthless.
 check: check-report lint initramfs
@@ -202,5 +212,5 @@ check-am: base
 clean:
 	@$(L)/clean.sh build
 
-.PHONY: help deps base config kernel ndctl tests initramfs run run-one smoke check repro repro-run bench shell check-lab \
+.PHONY: help deps base config kernel ndctl tests initramfs run run-one smoke boot check repro repro-run bench shell check-lab \
 	check-report lint export check-series check-am clean
