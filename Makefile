@@ -7,6 +7,8 @@
 # strings them together.  Every step keeps its own stamp, so a second run
 # with nothing changed redoes only the boot.
 
+L          := scripts/lab
+comma      := ,
 SERIES     ?= patches/series
 KSRC       ?=
 LAB_DEBUG  ?= 0
@@ -24,25 +26,20 @@ LIST       := $(TESTS_OUT)/kselftest-list.txt
 NDCTL_OUT  := build/ndctl
 FRAGMENTS  := configs/lab.config $(if $(filter 1,$(LAB_DEBUG)),configs/debug.config)
 
-# What `make run` (the main job) and `make check` (everything) run: one
-# quoted list of selectors per guest (guest/bin/lab-select); the guests boot
-# side by side, two at a time.  ndctl's mmap.sh alone takes longer than
-# everything else together, so it has a guest of its own.
-# ndctl's device-dax times its read of the mapping against a wall-clock
-# limit (30 ms for 4 MiB, 15.7 s for 2 GiB) that TCG misses when
-# the host is busy, so it runs under the instruction clock (clock=icount,
-# guests.sh), where the limit measures the guest's own work.
-# The reproducers that can take the guest down (an Oops on a kernel without
-# the fix), or leave it poisoned, get a guest each.
-REPRO_CRASH  := repro:devdax_unbind repro:fsdax_unbind repro:mf_zapped repro:reflink
-REPRO_GUESTS ?= 'repro $(addprefix -,$(REPRO_CRASH))' $(REPRO_CRASH)
+# What `make run` (the main job), `make check` (everything) and `make
+# repro` run: one quoted list of selectors per guest (guest/bin/lab-select);
+# the guests boot side by side, two at a time.  A collection's settings
+# file names the tests that need a guest of their own, and why
+# (lab_own_guest=: ndctl's mmap.sh and device-dax, the reproducers that can
+# take the guest down); scripts/lab/guest-specs.sh turns a list of groups
+# of collections (a group shares a guest) into the guests.
+specs = $(shell $(L)/guest-specs.sh $(1) | tr '\n' ' ')
+REPRO_GUESTS ?= $(call specs,repro)
 # make run: the smoke suite and the reproducers, with one pin (RUN_CASE,
 # LAB_CASE's syntax) for time: `make repro` has all four.
-RUN_GUESTS   ?= 'smoke repro $(addprefix -,$(REPRO_CRASH))' $(REPRO_CRASH)
+RUN_GUESTS   ?= $(call specs,smoke$(comma)repro)
 RUN_CASE     ?= $(or $(LAB_CASE),vmsplice)
-CHECK_GUESTS ?= 'ndctl:mmap.sh' 'ndctl -ndctl:mmap.sh -ndctl:device-dax' \
-		'clock=icount ndctl:device-dax' 'smoke repro $(addprefix -,$(REPRO_CRASH))' \
-		$(REPRO_CRASH)
+CHECK_GUESTS ?= $(call specs,ndctl smoke$(comma)repro)
 # How much slower than the lab kernel a run is: every time limit in the
 # guest (the collections' settings, each harness test's own) and the guest's
 # own limit are multiplied by it.  KASAN and the debug options cost about
@@ -54,9 +51,6 @@ LAB_SLOW     ?= $(if $(filter 1,$(LAB_DEBUG)),4,1)
 LAB_TIMEOUT  ?= $(shell echo $$((3000 * $(LAB_SLOW) * $(or $(LAB_ITER),1))))
 LAB_FLAVOR   := $(FLAVOR)
 export LAB_SLOW LAB_TIMEOUT LAB_INJECT LAB_ONLY LAB_MEM LAB_SMP LAB_NVDIMM LAB_APPEND LAB_JOBS LAB_ITER LAB_CASE LAB_FLAVOR
-
-L := scripts/lab
-comma := ,
 
 .NOTPARALLEL:
 .DEFAULT_GOAL := run
