@@ -24,14 +24,25 @@
 # stock or series), with the evidence the failure must show, the reason
 # and the patch or series phase that fixes them: they are reported as
 # XFAIL; a failure without that evidence as FAIL, and a pass as XPASS,
-# which fails the run until the entry is promoted.  Each test's own output is kept as OUT/GUEST/logs/SUITE:TEST.log,
-# the verdicts as OUT/results.txt and, one "id<TAB>raw<TAB>verdict<TAB>why"
-# line each, OUT/results.tsv (Documentation/lab.rst, "Logs", says what
-# each field holds).  Exit status 0 only if nothing failed.
+# which fails the run until the entry is promoted.  Each test's own output
+# is kept as OUT/GUEST/logs/SUITE:TEST.log, the verdicts as OUT/results.txt
+# and, one "id<TAB>raw<TAB>verdict<TAB>why" line each, OUT/results.tsv
+# (Documentation/lab.rst, "Logs", says what each field holds).  Exit status
+# 0 only if nothing failed.
 
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# One job each: read the guest's output, charge the kernel reports, judge
+# against tests/expected, print.
+# shellcheck source=report-parse.sh
+. "$(dirname "$0")/report-parse.sh"
+# shellcheck source=report-attribute.sh
+. "$(dirname "$0")/report-attribute.sh"
+# shellcheck source=report-judge.sh
+. "$(dirname "$0")/report-judge.sh"
+# shellcheck source=report-render.sh
+. "$(dirname "$0")/report-render.sh"
 
 out=${1:?usage: report.sh OUT}
 # A guest directory is one that boot.sh wrote anything of its own into.
@@ -41,200 +52,6 @@ rundirs=$(for d in "$out"/*/; do
 	done
 done)
 [ -n "$rundirs" ] || die "report: no guest runs in $out"
-
-result()
-{
-	printf '%-5s %s%s\n' "$1" "$2" "${3:+  ($3)}"
-}
-
-# record VERDICT ID WHY [RAW]: print a result and add it to results.tsv
-# (RAW, the verdict before tests/expected, defaults to VERDICT).
-record()
-{
-	result "$1" "$2" "$3"
-	printf '%s\t%s\t%s\t%s\n' "$2" "${4:-$1}" "$1" "$3" >> "$rundir/results.tsv"
-}
-
-# The first line of a kernel report.
-report_re='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG at|KASAN|INFO: task .* blocked for more than|INFO: possible|self-detected stall|detected stalls|Fixing recursive fault'
-
-# Kernel reports of one run, each with the test and the test case that
-# was running: "suite:test<TAB>case<TAB>line".  The guest marks tests in the
-# kernel log (guest/bin/lab-run), test cases mark themselves.
-kernel_reports()
-{
-	awk -v re="$report_re" '
-	/lab: test-start / { cur = $NF; sub_ = ""; next }
-	/lab: test-end /   { cur = "(between tests)"; sub_ = ""; next }
-	/lab: subtest-start / { sub_ = case_id($NF); next }
-	/lab: userspace up/ { cur = "(between tests)"; next }
-	$0 ~ re {
-		print (cur == "" ? "(boot)" : cur) "\t" sub_ "\t" $0
-	}
-	function case_id(n) { sub(/^[^.]*\./, "", n); return n }' "$1"
-}
-
-# The kernel log lines printed while test $2 ran, before its first test
-# case began: what kernel_reports charges to the program itself.
-prog_window()
-{
-	awk -v t="$2" '/lab: test-start / { on = ($NF == t) } /lab: subtest-start |lab: test-end / { on = 0 } on { print }' "$1"
-}
-
-# The kernel reports in window $1, one a line: each from its first line to
-# the next report or the end of the window, its lines joined with " | ", so
-# that one regex can name both the kind of report and what is in it.
-report_blocks()
-{
-	awk -v re="$report_re" '
-	$0 ~ re { if (b != "") print b; b = $0; next }
-	b != "" { b = b " | " $0 }
-	END { if (b != "") print b }' "$1"
-}
-
-# How many reports in window $1 do not match the extended regex $2 (grep
-# -E, as for every pattern of tests/expected), and how many there are:
-# "BAD TOTAL".  One expected defect must not excuse another beside it.
-reports_unmatched()
-{
-	local blocks
-	blocks=$(report_blocks "$1")
-	if [ -z "$blocks" ]; then
-		echo "0 0"
-		return
-	fi
-	echo "$(grep -Evc -- "$2" <<< "$blocks") $(wc -l <<< "$blocks")"
-}
-
-# The kernel log lines printed while test case $3 of test $2 ran: from its
-# "lab: subtest-start" marker to the next marker or the end of the test.
-case_window()
-{
-	awk -v t="$2" -v c="$3" '
-	/lab: test-start / { in_t = ($NF == t); on = 0; next }
-	/lab: test-end / { in_t = on = 0; next }
-	/lab: subtest-start / { n = $NF; sub(/^[^.]*\./, "", n); on = in_t && n == c; next }
-	on { print }' "$1"
-}
-
-# Every entry of tests/expected, as "flavor<TAB>kind<TAB>glob<TAB>fixed-by
-# <TAB>pattern<TAB>reason": the pattern, quoted in the file, is an xfail's
-# evidence or a known defect's signature.  A line that is neither fails
-# the whole report: an entry that silently matches nothing is how an
-# expected failure stops being checked.
-expectations()
-{
-	[ -f "$expected" ] || return 0
-	awk '
-	/^[ \t]*(#|$)/ { next }
-	{ r = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r) }
-	($1 == "xfail" || $1 == "known") && $2 ~ /^(stock|series|\*)$/ && match(r, /^"[^"\t]+"[ \t]+[^ \t]/) {
-		pat = r; sub(/^"/, "", pat); sub(/".*/, "", pat)
-		sub(/^"[^"]+"[ \t]+/, "", r)
-		print $2 "\t" $1 "\t" $3 "\t" $4 "\t" pat "\t" r; next }
-	{ printf "%s:%d: not an entry (xfail|known stock|series|* ID FIXED-BY \"PATTERN\" REASON): %s\n",
-		FILENAME, FNR, $0 > "/dev/stderr"; bad = 1 }
-	END { exit bad }' "$expected"
-}
-
-# Split the TAP stream into one log per test (runner.sh prints
-# "# selftests: SUITE: TEST" before a test and "ok N selftests: ..." after).
-split_logs()
-{
-	mkdir -p "$2"
-	awk -v dir="$2" '
-	/^# selftests: / { f = dir "/" $3 $4 ".log"; sub(/: /, ":", f); next }
-	/^(not )?ok [0-9]+ selftests: / { if (f) close(f); f = ""; next }
-	f { print > f }' "$1"
-}
-
-# verdict ID RAW WHY WINDOW OWN: apply the expectations to one result and
-# print it (results.txt) and record it (results.tsv); $final is the verdict.
-# WINDOW holds the kernel log charged to it; OWN is how the test or case
-# itself ended: ok (its TAP line said so: only a kernel report failed it),
-# dmesg (it failed at ndctl's check for a "Call Trace" in the kernel log),
-# or failed (anything else, a crash, a hang or a missing result included).
-verdict()
-{
-	local id=$1 raw=$2 why=$3 window=$4 own=$5 v=$2 kind glob fixed sig reason bad
-	while IFS=$'\t' read -r kind glob fixed sig reason; do
-		# shellcheck disable=SC2053 # the glob is meant to match
-		[[ $id == $glob ]] || continue
-		case $kind/$raw in
-		xfail/FAIL)
-			# Only the failure the entry names, and no other kernel
-			# report beside it: a reproducer that broke in its set-up
-			# has not shown the hole.
-			read -r bad _ < <(reports_unmatched "$window" "$sig")
-			if ! grep -Eq -- "$sig" <<< "$why"; then
-				why="failed, but not as tests/expected says (no \"$sig\"; $reason; fixed by $fixed)${why:+ -- $why}"
-			elif [ "$bad" -gt 0 ]; then
-				why="the expected failure, but with $bad kernel report(s) that are not \"$sig\" ($reason; fixed by $fixed) -- $why"
-			else
-				v=XFAIL why="expected: $reason; fixed by $fixed${why:+ -- $why}"
-			fi ;;
-		xfail/PASS) v=XPASS why="expected to fail ($reason) but passed: promote it (tests/expected, fixed by $fixed)" ;;
-		known/FAIL)
-			# Only a failure that the known defect's kernel reports
-			# made, every one of them matching: a test that failed,
-			# died or hung by itself is not excused (ndctl's tests,
-			# which fail on any "Call Trace" in dmesg, are failed by
-			# the report).  Otherwise the next entry may still apply.
-			read -r bad total < <(reports_unmatched "$window" "$sig")
-			if [ "$total" -eq 0 ] || [ "$bad" -gt 0 ] || [ "$own" = failed ]; then
-				continue
-			fi
-			v=XFAIL why="known base defect, fixed by $fixed: $reason -- $why" ;;
-		known/*) continue ;;
-		esac
-		break
-	done < <(awk -F'\t' -v f="$flavor" '$1 == f || $1 == "*"' "$out/expectations.txt" | cut -f2-)
-	record "$v" "$id" "$why" "$raw"
-	final=$v
-}
-
-# The test cases of one kselftest_harness program, from its log: one
-# "name<TAB>result<TAB>reason" line each; result is ok, not ok, skip, or
-# running (it started and never finished: the guest died).
-harness_cases()
-{
-	awk '
-	/^# #  RUN +/ { running = $4; next }
-	# The 6.1 harness names no case on a skip: "ok 3 # SKIP reason".
-	/^# ok [0-9]+ # SKIP/ && running != "" {
-		print running "\tskip\t" substr($0, index($0, "# SKIP") + 7); running = ""; next }
-	/^# (not )?ok [0-9]+ [^ ]+\.[^ ]+/ {
-		n = ($2 == "not") ? $5 : $4; r = ($2 == "not") ? "not ok" : "ok"
-		reason = ""
-		if (match($0, /# SKIP.*/)) { r = "skip"; reason = substr($0, RSTART + 7) }
-		print n "\t" r "\t" reason; running = ""; next }
-	END { if (running != "") print running "\trunning\t" }' "$1"
-}
-
-# The first "evidence: ..." line test case $2 printed in log $1.
-case_evidence()
-{
-	awk -v c="$2" '
-	/^# #  RUN +/ { on = ($4 == c) }
-	on && /evidence: / { sub(/.*evidence: /, ""); print; exit }
-	/^# (not )?ok [0-9]+ / { on = 0 }' "$1"
-}
-
-# The last lines of a failure's own output, shown under its line in the
-# summary (all that CI keeps of a run): those of test case $2 (without its
-# fixture name) in log $1, or, with no $2, those that no test case printed
-# (a program's set-up before its first case, or its end after the last).
-# The harness's frame (plan, RUN, OK, ok and totals lines), the libraries'
-# debug chatter and the JSON that ndctl prints are left out.
-excerpt()
-{
-	awk -v c="${2:-}" '
-	/^# #  RUN +/ { n = $4; sub(/^[^.]*\./, "", n); in_case = 1; this = (n == c); next }
-	in_case && /^# (not )?ok [0-9]+ / { in_case = this = 0; next }
-	/^# (TAP version |1\.\.[0-9]+$|# (Starting|PASSED|FAILED|Totals|  +OK |  +FAIL ))/ { next }
-	/^# *(lib(ndctl|daxctl|cxl): |["{}]|\[|\],?$|$)/ { next }
-	c == "" ? !in_case : this' "$1" | tail -n 5 | sed 's/^/        /'
-}
 
 report_run()
 {

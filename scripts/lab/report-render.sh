@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2154,SC2034 # globals of report.sh, which sources this
+# report-render.sh - for report.sh (sourced): a verdict as a line of the
+# summary and of results.tsv, and the lines of a failure's own output
+# shown under it.
+
+result()
+{
+	printf '%-5s %s%s\n' "$1" "$2" "${3:+  ($3)}"
+}
+
+# record VERDICT ID WHY [RAW]: print a result and add it to results.tsv
+# (RAW, the verdict before tests/expected, defaults to VERDICT).
+record()
+{
+	result "$1" "$2" "$3"
+	printf '%s\t%s\t%s\t%s\n' "$2" "${4:-$1}" "$1" "$3" >> "$rundir/results.tsv"
+}
+
+# The last lines of a failure's own output, shown under its line in the
+# summary (all that CI keeps of a run): those of test case $2 (without its
+# fixture name) in log $1, or, with no $2, those that no test case printed
+# (a program's set-up before its first case, or its end after the last).
+# The harness's frame (plan, RUN, OK, ok and totals lines), the libraries'
+# debug chatter and the JSON that ndctl prints are left out.
+excerpt()
+{
+	awk -v c="${2:-}" '
+	/^# #  RUN +/ { n = $4; sub(/^[^.]*\./, "", n); in_case = 1; this = (n == c); next }
+	in_case && /^# (not )?ok [0-9]+ / { in_case = this = 0; next }
+	/^# (TAP version |1\.\.[0-9]+$|# (Starting|PASSED|FAILED|Totals|  +OK |  +FAIL ))/ { next }
+	/^# *(lib(ndctl|daxctl|cxl): |["{}]|\[|\],?$|$)/ { next }
+	c == "" ? !in_case : this' "$1" | tail -n 5 | sed 's/^/        /'
+}
