@@ -8,10 +8,28 @@
 # <TAB>pattern<TAB>reason": the pattern, quoted in the file, is an xfail's
 # evidence or a known defect's signature.  A line that is neither fails
 # the whole report: an entry that silently matches nothing is how an
-# expected failure stops being checked.
+# expected failure stops being checked.  So does a pattern that is no
+# extended regex, or one that matches an empty line ("a|", ".*"), which
+# would excuse any failure.
 expectations()
 {
+	local entries pat bad=0
 	[ -f "$expected" ] || return 0
+	entries=$(parse_expected) || bad=1
+	while IFS=$'\t' read -r _ _ _ _ pat _; do
+		[ -n "$pat" ] || continue
+		grep -Eq -- "$pat" <<< '' 2> /dev/null
+		case $? in
+		0) echo "$expected: \"$pat\" matches an empty line, so anything: not a pattern of evidence" >&2; bad=1 ;;
+		2) echo "$expected: \"$pat\" is not an extended regex" >&2; bad=1 ;;
+		esac
+	done <<< "$entries"
+	[ -n "$entries" ] && printf '%s\n' "$entries"
+	return $bad
+}
+
+parse_expected()
+{
 	awk '
 	/^[ \t]*(#|$)/ { next }
 	{ r = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r) }

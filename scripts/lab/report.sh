@@ -237,7 +237,7 @@ report_run()
 
 out=$(realpath "$out")
 expected=${LAB_EXPECTED:-$(dirname "$0")/../../tests/expected}
-expectations > "$out/expectations.txt" || die "report: $expected has lines that are not entries"
+expectations > "$out/expectations.txt" || die "report: $expected has entries that cannot be used (above)"
 for r in $rundirs; do
 	report_run "$r"
 done | tee "$out/results.txt"
