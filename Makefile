@@ -33,12 +33,13 @@ FRAGMENTS  := configs/lab.config $(if $(filter 1,$(LAB_DEBUG)),configs/debug.con
 # (lab_own_guest=: ndctl's mmap.sh and device-dax, the reproducers that can
 # take the guest down); scripts/lab/guest-specs.sh turns a list of groups
 # of collections (a group shares a guest) into the guests.
-specs = $(shell $(L)/guest-specs.sh $(1) | tr '\n' ' ')
+specs = $(or $(shell $(L)/guest-specs.sh $(1) | tr '\n' ' '),$(error guest-specs.sh $(1) failed (see above)))
 REPRO_GUESTS ?= $(call specs,repro)
 # make run: the smoke suite and the reproducers, with one pin (RUN_CASE,
-# LAB_CASE's syntax) for time: `make repro` has all four.
+# LAB_CASE's syntax: vmsplice, and exit_pin's r13, whose only pin is the
+# DMA one) for time: `make repro` has all four.
 RUN_GUESTS   ?= $(call specs,smoke$(comma)repro)
-RUN_CASE     ?= $(or $(LAB_CASE),vmsplice)
+RUN_CASE     ?= $(or $(LAB_CASE),vmsplice$(comma)r13_)
 CHECK_GUESTS ?= $(call specs,ndctl smoke$(comma)repro)
 # How much slower than the lab kernel a run is: every time limit in the
 # guest (the collections' settings, each harness test's own) and the guest's
@@ -116,9 +117,11 @@ initramfs: tests
 # reproducer failed as tests/expected says it must.  With SERIES=none it
 # is the stock run alone.
 ifeq ($(FLAVOR),stock)
-run: run-one
+run:
+	@$(MAKE) --no-print-directory LAB_CASE=$(RUN_CASE) run-one
 else
 run:
+	@rm -rf $(STOCK_B)/run $(B)/run
 	@$(MAKE) --no-print-directory SERIES=none LAB_CASE=$(RUN_CASE) run-one; s=$$?; \
 	$(MAKE) --no-print-directory LAB_CASE=$(RUN_CASE) run-one; p=$$?; \
 	echo; $(L)/summary.sh $(STOCK_B)/run $(B)/run build/run-summary.md; \

@@ -156,23 +156,28 @@ say "boot: ${name}guest running $(wc -l < "$rundir/selection") tests of '${LAB_T
 # timeout(1) puts QEMU in a process group of its own, so a Ctrl-C on the
 # terminal does not reach it; guests.sh passes it on as SIGTERM, and this
 # passes it to timeout, which passes it to QEMU.
-stopped=
+stopped='' qpid=''
 # shellcheck disable=SC2317 # run by the trap
 stop()
 {
 	stopped=1
-	kill -TERM "$qpid" 2> /dev/null
+	[ -n "$qpid" ] && kill -TERM "$qpid" 2> /dev/null
 }
 trap stop TERM INT HUP
 timeout -s KILL "$timeout_s" "$qemu" "${args[@]}" > "$rundir/qemu.out" 2>&1 &
 qpid=$!
+# A signal that came while QEMU was being started found no pid to pass on.
+[ -n "$stopped" ] && kill -TERM "$qpid" 2> /dev/null
 # Echo each result as the guest reports it.
 tail -n +1 -f --pid=$qpid "$rundir/tap.log" 2>/dev/null |
 	tr -d '\r' | grep --line-buffered -E '^(not )?ok ' | sed -u "s/^/  ${name:-guest: }/" >&2 &
-# A trapped signal ends the first wait early; the second collects QEMU.
-wait $qpid
+# A trapped signal ends a wait early: wait again until QEMU is gone.
+wait "$qpid"
 rc=$?
-[ -n "$stopped" ] && { wait $qpid; rc=$?; }
+while kill -0 "$qpid" 2> /dev/null; do
+	wait "$qpid"
+	rc=$?
+done
 sleep 0.5
 timed_out=0
 [ $rc -eq 137 ] && timed_out=1

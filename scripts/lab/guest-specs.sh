@@ -22,6 +22,9 @@ set -u
 [ $# -gt 0 ] || die "usage: guest-specs.sh GROUP... (GROUP: collection[,collection...])"
 tests=$(dirname "$0")/../../tests
 
+# Printed at the end only: the Makefile's $(shell) drops the exit status,
+# so an error must leave nothing half printed.
+specs=()
 for group in "$@"; do
 	shared='' alone=()
 	for c in ${group//,/ }; do
@@ -41,5 +44,6 @@ for group in "$@"; do
 	done
 	# The shared guest first: guests.sh boots two at a time in this
 	# order, and the shared one is the long one.
-	printf "'%s'\n" "$shared" "${alone[@]}"
+	specs+=("$shared" "${alone[@]}")
 done
+printf "'%s'\n" "${specs[@]}"

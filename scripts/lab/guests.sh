@@ -30,16 +30,9 @@ mkdir -p "$out"
 # Ctrl-C reaches this script but not the guests (bash starts a background
 # job with SIGINT ignored): stop each with SIGTERM, which boot.sh passes on
 # to its QEMU, and wait until they are gone, so no QEMU outlives make.
-n=0 pids=()
-stop()
-{
-	trap - INT TERM HUP
-	[ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2> /dev/null
-	wait
-	die "stopped: ${#pids[@]} guest(s) ended, nothing judged (their logs are in $out)"
-}
-trap stop INT TERM HUP
-[ $# -gt 1 ] && [ "${LAB_JOBS:-2}" -gt 1 ] && export LAB_SMP=${LAB_SMP:-1}
+# Every SPEC is read and checked before the first guest boots, so that a
+# bad one stops the run with no guest left running.
+n=0 sels=() clocks=() names=()
 for spec in "$@"; do
 	n=$((n + 1))
 	icount=${LAB_ICOUNT:-0} sel=
@@ -54,14 +47,32 @@ for spec in "$@"; do
 	chosen=$("$(dirname "$0")"/../../guest/bin/lab-select "$list" $sel) ||
 		die "guests.sh: guest $n ('$sel'${LAB_ONLY:+, LAB_ONLY=$LAB_ONLY}): a selector names no test"
 	[ -n "$chosen" ] || continue
+	sels+=("$sel") clocks+=("$icount") names+=("g$n")
+done
+[ ${#sels[@]} -gt 0 ] || die "nothing selected${LAB_ONLY:+ (LAB_ONLY=$LAB_ONLY)}"
+
+# Ctrl-C reaches this script but not the guests (bash starts a background
+# job with SIGINT ignored): stop each with SIGTERM, which boot.sh passes on
+# to its QEMU, and wait until they are gone, so no QEMU outlives make.
+pids=()
+stop()
+{
+	trap - INT TERM HUP
+	# Every job, also one started after the last pid was recorded.
+	jobs -p | xargs -r kill -TERM 2> /dev/null
+	wait
+	die "stopped: the guests ended, nothing judged (their logs are in $out)"
+}
+trap stop INT TERM HUP
+[ ${#sels[@]} -gt 1 ] && [ "${LAB_JOBS:-2}" -gt 1 ] && export LAB_SMP=${LAB_SMP:-1}
+for i in "${!sels[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "${LAB_JOBS:-2}" ]; do
 		wait -n
 	done
-	LAB_TESTS="$sel" LAB_NAME="g$n" LAB_ICOUNT=$icount \
-		"$(dirname "$0")/boot.sh" test "$kernel" "$initrd" "$out/g$n" "$list" &
+	LAB_TESTS="${sels[$i]}" LAB_NAME="${names[$i]}" LAB_ICOUNT=${clocks[$i]} \
+		"$(dirname "$0")/boot.sh" test "$kernel" "$initrd" "$out/${names[$i]}" "$list" &
 	pids+=($!)
 done
-[ ${#pids[@]} -gt 0 ] || die "nothing selected${LAB_ONLY:+ (LAB_ONLY=$LAB_ONLY)}"
 # boot.sh's status 1 means that no guest ran; 2, that QEMU failed or was
 # killed at its timeout, which the report judges from the logs.
 bad=0

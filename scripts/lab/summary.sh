@@ -8,8 +8,10 @@
 # reproducer cases (ids "repro:...") are grouped by recipe (tests/repro/
 # recipes, or RECIPES: the rN a case's name starts with, or its program), one row each:
 # how many cases, what happened to them on stock (freed under the pin, a
-# free that never woke, a kernel crash, a warning) and on the series (pass,
-# expected failure, failure).  Under the table, one stock failure of each
+# free that never woke, a kernel crash, a warning; UNEXPECTED where
+# tests/expected did not expect it) and on the series (pass, expected
+# failure, failure); then the cases that never ran, by program, from the
+# harness plans.  Under the table, one stock failure of each
 # recipe as the test told it.  Printed, and written to OUT.md.  A harness
 # program's own line is left out when its cases are there.
 
@@ -61,12 +63,18 @@ $2 !~ /^repro:/ { next }
 END {
 	for (i = 1; i <= nl; i++) {
 		split(line[i], f, "\t"); k = f[1]; id = f[2]; raw = f[3]; v = f[4]; why = f[5]
+		# "N of M planned test cases never reported", on a program line.
+		if (match(why, /[0-9]+ of [0-9]+ planned test cases never reported/))
+			lost = lost sprintf("- %s: %s, %s\n", k, id, substr(why, RSTART, RLENGTH))
 		if (id !~ /\// && hascases[id]) continue
 		g = key(id)
 		if (!(g in ng)) { ng[g] = 0; groups[++ngroups] = g }
 		if (k == "stock") {
 			ns[g]++
-			if (raw == "FAIL") { add("s" g, what(why), 1); if (!(g in ex)) ex[g] = evidence(why) }
+			# What stock did, and whether tests/expected expected it.
+			if (raw == "FAIL" && v == "XFAIL") { add("s" g, what(why), 1); if (!(g in ex)) ex[g] = evidence(why) }
+			else if (raw == "FAIL") add("s" g, "UNEXPECTED " what(why), 1)
+			else if (v == "XPASS") add("s" g, "UNEXPECTED pass", 1)
 			else add("s" g, tolower(raw), 1)
 		} else {
 			np[g]++
@@ -84,6 +92,12 @@ END {
 		if (np[g] < n) add("p" g, "never ran", n - np[g])
 		p = render("p" g); if (g in fixedby) p = p " (" fixedby[g] ")"
 		print "| " g " | " (g in desc ? desc[g] : "-") " | " n " | " render("s" g) " | " p " |"
+	}
+	if (lost != "") {
+		print ""
+		print "Cases that never ran, their guest having died before them:"
+		print ""
+		printf "%s", lost
 	}
 	print ""
 	print "On stock, one case of each recipe:"
