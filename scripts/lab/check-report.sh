@@ -117,19 +117,18 @@ run()
 			return
 		fi
 		args=("$root/scripts/lab/bench-report.sh" "$work/out" "$a" "$b" "$fx/thresholds") ;;
-	table)
+	table|summary)
 		# A run that left no results has no directory (git keeps no
 		# empty one): that is one of the fixtures.
 		for f in stock series; do
 			[ -d "$fx/$f" ] && cp -r "$fx/$f" "$work/out/"
 		done
-		args=("$root/scripts/lab/table.sh" "$work/out/stock" "$work/out/series" "$work/out/repro-table.md") ;;
-	summary)
-		for f in stock series; do
-			[ -d "$fx/$f" ] && cp -r "$fx/$f" "$work/out/"
-		done
-		args=("$root/scripts/lab/summary.sh" "$work/out/stock" "$work/out/series" "$work/out/summary.md"
-		      "$fx/recipes") ;;
+		if [ "$tool" = table ]; then
+			args=("$root/scripts/lab/table.sh" "$work/out/stock" "$work/out/series" "$work/out/repro-table.md")
+		else
+			args=("$root/scripts/lab/summary.sh" "$work/out/stock" "$work/out/series" "$work/out/summary.md"
+			      "$fx/recipes")
+		fi ;;
 	select)
 		args=("$root/guest/bin/lab-select" "$fx/list")
 		[ -f "$fx/args" ] && mapfile -t -O 2 args < "$fx/args" ;;
