@@ -10,8 +10,8 @@
  * unmapped still leads to its file: "recovery action for dax page:
  * Recovered".  The reference count rework frees pages when their last
  * reference goes, which must not clear ->mapping while the entry lives
- * (design memo, open problem 4): this test is the guard.  Stock 6.1 is
- * expected to pass.
+ * (Documentation/series.rst, "The page life cycle with phase B"): this
+ * test is the guard.  Stock 6.1 is expected to pass.
  *
  * The poison sticks to the page for the rest of the boot, so this runs in
  * a guest of its own.

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pin_free - a pinned DAX page must not have its block freed (R1-R5).
+ * pin_free - a pinned DAX page must not have its block freed (R1-R5,
+ * R10-R12).
  *
  * A page of file A on a DAX mount is pinned: the pin holds the pmem page
  * itself, not a copy.  Then the file system is asked to free the block
  * under it.  Two outcomes are correct: the free waits until the pin is
- * gone, or the block is never handed to another file.  The recipes
- * (design memo, section 1.4):
+ * gone, or the block is never handed to another file.  The recipes (also
+ * a table in Documentation/lab.rst, "Collections", repro):
  *
  *   r1  the mapping stays; punch hole or truncate (the control: 6.1 waits)
  *   r2  munmap, then punch hole, truncate, zero range or collapse range
