@@ -16,7 +16,9 @@
 #   LAB_TESTS [smoke]      selectors (guest/bin/lab-select): suite,
 #                          suite:test, -suite:test
 #   LAB_ONLY []            of those, only suite:test[,suite:test...]
-#   LAB_INJECT []          lab self-check: fail or warn (see lab_selfcheck.sh)
+#   LAB_INJECT []          lab self-check (check-lab.sh): fail or warn
+#                          (tests/smoke/lab_selfcheck.sh), or nolabels
+#                          (tests/ndctl/ndctl-test)
 #   LAB_FLAVOR             stock or series: the kernel this is, recorded as
 #                          RUNDIR/flavor for report.sh (test mode; the
 #                          Makefile sets it)
