@@ -4,8 +4,12 @@
 # emulated persistent memory, with the guest test suites.  `make help`.
 #
 # Each step is a small script in scripts/lab/ with one job; this file only
-# strings them together.  Every step keeps its own stamp, so a second run
-# with nothing changed redoes only the boot.
+# strings them together.  The base, the config and ndctl's build keep
+# stamps, so a second run with nothing changed skips them; it still runs
+# the kernel make (kbuild finds it done), builds the project's modules
+# again and stages every module, builds and installs the test collections
+# anew (tests/Makefile), assembles the initramfs anew (initramfs.sh) and
+# boots.  `make boot` boots what is built with no build step at all.
 
 L          := scripts/lab
 comma      := ,
