@@ -114,6 +114,18 @@ append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$mode lab.tests=
 [ "${LAB_SLOW:-1}" != 1 ] && append+=" lab.slow=$LAB_SLOW"
 append+=" ${LAB_APPEND:-}"
 
+# memmap=3G!8G below makes guest-physical 8-11 GiB the legacy pmem device,
+# which must be RAM: the layout is only made and measured for 12 GiB.
+mem=${LAB_MEM:-12G}
+[[ $mem =~ ^([0-9]+)([MmGgTt]?)$ ]] || die "boot: LAB_MEM=$mem is no size (12G, 16384M, ...)"
+case ${BASH_REMATCH[2]} in
+[Tt]) mem_g=$((10#${BASH_REMATCH[1]} * 1024)) ;;
+[Gg]) mem_g=$((10#${BASH_REMATCH[1]})) ;;
+*) mem_g=$((10#${BASH_REMATCH[1]} / 1024)) ;;	# MiB, QEMU's unit
+esac
+[ "$mem_g" -ge 12 ] ||
+	die "boot: LAB_MEM=$mem is below 12G: the legacy pmem of memmap=3G!8G (guest-physical 8-11 GiB) needs the guest's RAM there"
+
 smp=${LAB_SMP:-2}
 case ${LAB_ICOUNT:-0} in
 0) ;;
@@ -125,7 +137,7 @@ esac
 
 # shellcheck disable=SC2054 # the commas separate QEMU's sub-options
 args=(-machine q35,nvdimm=on -accel tcg -cpu max
-      -smp "$smp" -m "${LAB_MEM:-12G},slots=4,maxmem=40G"
+      -smp "$smp" -m "$mem,slots=4,maxmem=40G"
       -object "memory-backend-file,id=nvmem0,share=on,mem-path=$nvdimm,size=${LAB_NVDIMM:-8G},align=2M"
       -device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=2M
       -drive "file=$scratch,if=virtio,format=raw,cache=unsafe"
@@ -166,6 +178,7 @@ stop()
 	[ -n "$qpid" ] && kill -TERM "$qpid" 2> /dev/null
 }
 trap stop TERM INT HUP
+t0=$SECONDS
 timeout -s KILL "$timeout_s" "$qemu" "${args[@]}" > "$rundir/qemu.out" 2>&1 &
 qpid=$!
 # A signal that came while QEMU was being started found no pid to pass on.
@@ -181,8 +194,10 @@ while kill -0 "$qpid" 2> /dev/null; do
 	rc=$?
 done
 sleep 0.5
+# timeout(1) exits 137 when it kills QEMU, but so does QEMU killed by
+# anyone else (the OOM killer): only the first has used up its time.
 timed_out=0
-[ $rc -eq 137 ] && timed_out=1
+[ $rc -eq 137 ] && [ $((SECONDS - t0)) -ge "$timeout_s" ] && timed_out=1
 echo "rc=$rc timeout=$timed_out seconds=$timeout_s${stopped:+ stopped=1}" > "$rundir/qemu.status"
 if [ -n "$stopped" ]; then
 	say "boot: ${name}guest stopped (QEMU rc=$rc)"

@@ -4,16 +4,24 @@
 # summary and of results.tsv, and the lines of a failure's own output
 # shown under it.
 
+# result VERDICT ID WHY [WHERE]
 result()
 {
-	printf '%-5s %s%s\n' "$1" "$2" "${3:+  ($3)}"
+	printf '%-5s %s%s%s\n' "$1" "$2" "${3:+  ($3)}" "${4:+ [$4]}"
 }
 
 # record VERDICT ID WHY [RAW]: print a result and add it to results.tsv
-# (RAW, the verdict before tests/expected, defaults to VERDICT).
+# (RAW, the verdict before tests/expected, defaults to VERDICT).  A line
+# that is not a PASS names the guest whose logs tell more ([gN]); results.tsv
+# has one file per guest, so it needs no such column.
 record()
 {
-	result "$1" "$2" "$3"
+	local where=''
+	case $1/$2 in
+	PASS/* | */"(guest "*) ;;
+	*) where=${rundir##*/} ;;
+	esac
+	result "$1" "$2" "$3" "$where"
 	printf '%s\t%s\t%s\t%s\n' "$2" "${4:-$1}" "$1" "$3" >> "$rundir/results.tsv"
 }
 

@@ -42,6 +42,8 @@ FIXTURE_SETUP(dax_file)
 {
 	char what[32], mnt[200];
 
+	/* The variants are named after their file systems. */
+	LAB_CASE_START(variant->fs);
 	snprintf(what, sizeof(what), "mount %s", variant->fs);
 	ASSERT_EQ(0, lab_setup(what, mnt, sizeof(mnt)));
 	snprintf(self->path, sizeof(self->path), "%s/dax_mmap.%d", mnt, getpid());

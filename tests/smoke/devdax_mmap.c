@@ -20,6 +20,7 @@ FIXTURE(devdax) {
 
 FIXTURE_SETUP(devdax)
 {
+	LAB_CASE_START(NULL);
 	ASSERT_EQ(0, lab_setup("devdax lab-devdax", self->path, sizeof(self->path)));
 	self->fd = open(self->path, O_RDWR);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s", self->path);
