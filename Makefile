@@ -86,7 +86,7 @@ help:
 	@echo '  LAB_DEBUG=1     add configs/debug.config (KASAN), in build/<flavor>-debug'
 	@echo '  LAB_ONLY=smoke:dax_mmap[,...]  run only these tests'
 	@echo '  LAB_ITER=100    stress mode: each reproducer case 100 times'
-	@echo '  LAB_CASE=r2_ext4_punch.vmsplice[,r13]  of pin_free and exit_pin, only the cases named so'
+	@echo '  LAB_CASE=r2_ext4_punch.vmsplice[,r13]  of pin_free, exit_pin and the unbind programs, only the cases named so'
 	@echo '  RUN_CASE=vmsplice,r13_  make run'"'"'s cases, as LAB_CASE (default: LAB_CASE if set, else this)'
 	@echo '  GUESTS="'"'"'smoke'"'"' '"'"'repro:pin_free'"'"'"  make boot'"'"'s guests, one quoted selection each (default smoke)'
 	@echo '  LAB_JOBS=1      guests booted at once (default 2)'
