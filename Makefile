@@ -68,6 +68,7 @@ help:
 	@echo '  make smoke      build base + series, boot, run the smoke suite only (quick)'
 	@echo '  make boot       boot what is built again, no build step: GUESTS="'"'"'repro:pin_free'"'"'"'
 	@echo '  make check      the same, running every test collection (smoke, ndctl, repro)'
+	@echo '  make check-all  what CI runs: check, check-lab, and the reproducers on stock'
 	@echo '  make shell      boot the guest with a shell on this terminal'
 	@echo '  make kernel     only build (base, series, config, kernel, modules)'
 	@echo '  make export     write the scratch tree commits back into patches/'
@@ -159,6 +160,20 @@ boot:
 check: check-report lint initramfs
 	@$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/check $(LIST) $(CHECK_GUESTS)
 
+# README's test command, and all that CI runs (.ci/run): check (with the
+# lab's own checks), check-lab's injected failures, and the reproducers on
+# stock, which pass only if every one fails there as tests/expected says,
+# with its evidence: a reproducer that no longer catches the bug on stock
+# proves nothing on the series.  Each step runs even if one before it
+# failed; the run is red if any is.
+check-all:
+	@r=''; \
+	$(MAKE) --no-print-directory check || r="$$r check"; \
+	$(MAKE) --no-print-directory check-lab || r="$$r check-lab"; \
+	$(MAKE) --no-print-directory SERIES=none repro-run || r="$$r stock-reproducers"; \
+	echo; if [ -z "$$r" ]; then echo "check-all: check, check-lab and the stock reproducers as expected"; \
+	else echo "check-all: RED:$$r (see above)"; exit 1; fi
+
 # The reproducers on one kernel (repro-run), and on both, side by side.
 # The verdict of `make repro` is the series': stock is expected to fail.
 repro-run: initramfs
@@ -219,5 +234,5 @@ check-am: base
 clean:
 	@$(L)/clean.sh build
 
-.PHONY: help deps base config kernel ndctl tests initramfs run run-one smoke boot check repro repro-run bench shell check-lab \
+.PHONY: help deps base config kernel ndctl tests initramfs run run-one smoke boot check check-all repro repro-run bench shell check-lab \
 	check-report lint export check-series check-am clean
