@@ -23,7 +23,6 @@ set -u
 
 tree=$1
 series=$2
-dir=$(dirname "$series")
 
 [ -f "$series" ] || die "am-check: no series file $series"
 git -C "$tree" rev-parse -q --verify lab-base >/dev/null ||
@@ -37,14 +36,16 @@ ver=$(sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p; s/^SUBLEVEL = //p' "$t/Make
 say "am-check: Linux $ver, $(git -C "$tree" log -1 --format=%s lab-base~1)"
 
 git_t() { git -C "$t" -c user.name=am-check -c user.email=am-check@localhost "$@"; }
-n=0 total=$(grep -cv '^[[:space:]]*\(#\|$\)' "$series")
-while read -r p; do
-	case $p in ''|'#'*) continue ;; esac
+patches=$(series_patches "$series")
+[ -n "$patches" ] || die "am-check: $series lists no patch"
+n=0 total=$(printf '%s\n' "$patches" | grep -c .)
+while read -r f; do
+	p=${f##*/}
 	n=$((n + 1))
-	if ! out=$(git_t am -q "$(realpath "$dir/$p")" 2>&1); then
+	if ! out=$(git_t am -q "$(realpath "$f")" 2>&1); then
 		printf '%s\n' "$out" >&2
 		die "am-check: Linux $ver: patch $n of $total does not apply with git am: $p"
 	fi
 	[ -z "$out" ] || printf '  %s: %s\n' "$p" "$out"
-done < "$series"
+done <<< "$patches"
 say "am-check: Linux $ver: all $n patches apply with plain git am ($(git_t diff --shortstat HEAD~"$n" HEAD | sed 's/^ //'))"

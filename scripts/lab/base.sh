@@ -146,14 +146,6 @@ create_tree()
 	mv "$tmp" "$tree"
 }
 
-# The patches a series file lists, one path per line; '#' starts a comment.
-series_patches()
-{
-	[ "$series" = none ] && return
-	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$series" |
-		while read -r p; do echo "$(dirname "$series")/$p"; done
-}
-
 # Show what of a patch does not apply, as .rej hunks, then put the tree back
 # exactly as it was (the preview may create files and .rej files).
 show_reject()
@@ -178,11 +170,11 @@ show_reject()
 apply_series()
 {
 	local p n=0 total
-	total=$(series_patches | wc -l)
+	total=$(series_patches "$series" | wc -l)
 	git_t checkout -q -B lab lab-base || die "cannot reset $tree to lab-base"
 	git_t rev-parse HEAD > "$tree/.git/lab-applied-head"
 	echo none > "$tree/.git/lab-series-hash"
-	for p in $(series_patches); do
+	for p in $(series_patches "$series"); do
 		n=$((n + 1))
 		[ -f "$p" ] || die "series: $p is listed in $series but does not exist"
 		if ! git_t am -q --whitespace=nowarn "$(realpath "$p")" >/dev/null 2>&1; then
@@ -221,7 +213,7 @@ fi
 say "base: $(cat "$tree/.git/lab-base-id") (Linux $(check_61 "$tree"))"
 
 # shellcheck disable=SC2046 # one patch path a word, as in apply_series
-shash=$(hash_files "$series" $(series_patches))
+shash=$(hash_files "$series" $(series_patches "$series"))
 [ "$series" = none ] && shash=stock
 if [ "$(cat "$tree/.git/lab-series-hash")" != "$shash" ] ||
    [ "$(git_t rev-parse HEAD)" != "$(cat "$tree/.git/lab-applied-head")" ]; then

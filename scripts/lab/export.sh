@@ -46,8 +46,8 @@ git -C "$tree" format-patch -U"$lab_patch_context" --zero-commit --no-signature 
 [ "$(wc -l < "$new/series")" -eq "$n" ] || die "export: git format-patch wrote $(wc -l < "$new/series") of $n patches"
 
 if [ -f "$series" ]; then
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series" | while read -r p; do
-		rm -f "$dir/$p"
+	series_patches "$series" | while read -r f; do
+		rm -f "$f"
 	done
 fi
 while read -r p; do
@@ -58,7 +58,7 @@ mv "$new/series" "$series" || die "export: cannot write $series"
 # The tree now is what the series describes.
 git -C "$tree" rev-parse HEAD > "$tree/.git/lab-applied-head"
 # shellcheck disable=SC2046 # one patch path a word, as base.sh hashes them
-hash_files "$series" $(sed "s|^|$dir/|" "$series") > "$tree/.git/lab-series-hash"
+hash_files "$series" $(series_patches "$series") > "$tree/.git/lab-series-hash"
 say "export: $n patch(es) written to $dir, listed in $series"
 
 # The cover letter, from the series document (not listed in the series).

@@ -37,6 +37,16 @@ step()
 # shellcheck disable=SC2034 # used by the scripts that source lib.sh
 lab_patch_context=4
 
+# series_patches SERIES: the patches a quilt-style series file lists, one
+# path per line (beside the file), in order; '#' starts a comment, blank
+# lines and trailing blanks are ignored.  SERIES "none" lists nothing.
+series_patches()
+{
+	[ "$1" = none ] && return
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$1" |
+		while read -r p; do echo "$(dirname "$1")/$p"; done
+}
+
 # Hash of a set of files' names and contents (order given by the caller).
 hash_files()
 {
