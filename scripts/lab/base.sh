@@ -109,8 +109,9 @@ create_tree()
 			die "unpacking $tarball failed"
 	fi
 	kver=$(check_61 "$tmp") || die "the base is not a Linux 6.1 tree"
-	git -C "$tmp" init -q
-	git -C "$tmp" config gc.auto 0
+	# shellcheck disable=SC2015 # dies if any step fails, as meant
+	git -C "$tmp" init -q && git -C "$tmp" config gc.auto 0 ||
+		die "git init of the scratch tree $tmp failed"
 	# The lab's own commits (the base, below lab-base) carry a fixed
 	# identity and date, so the base commit id is the same on every
 	# machine.  Only the environment says so: the developer's commits on
@@ -135,15 +136,19 @@ create_tree()
 	# the tree one so the series applies; export.sh then asks for a real
 	# identity before it writes a patch authored by it.
 	if [ -z "$(git -C "$tmp" config user.email)" ]; then
-		git -C "$tmp" config user.name "$lab_name"
-		git -C "$tmp" config user.email "$lab_email"
+		# shellcheck disable=SC2015 # dies if any step fails, as meant
+		git -C "$tmp" config user.name "$lab_name" &&
+		git -C "$tmp" config user.email "$lab_email" ||
+			die "git config of the scratch tree's identity failed"
 	fi
-	git -C "$tmp" tag lab-base
-	echo "$bid" > "$tmp/.git/lab-base-id"
-	git -C "$tmp" rev-parse HEAD > "$tmp/.git/lab-applied-head"
-	echo none > "$tmp/.git/lab-series-hash"
+	# shellcheck disable=SC2015 # dies if any step fails, as meant
+	git -C "$tmp" tag lab-base &&
+	echo "$bid" > "$tmp/.git/lab-base-id" &&
+	git -C "$tmp" rev-parse HEAD > "$tmp/.git/lab-applied-head" &&
+	echo none > "$tmp/.git/lab-series-hash" ||
+		die "tagging the base of the scratch tree $tmp failed"
 	rm -rf "$tree"
-	mv "$tmp" "$tree"
+	mv "$tmp" "$tree" || die "moving the new scratch tree $tmp to $tree failed"
 }
 
 # Show what of a patch does not apply, as .rej hunks, then put the tree back

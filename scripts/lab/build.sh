@@ -37,17 +37,19 @@ failed()
 step "kernel: bzImage and modules (log: $log)" kmake bzImage modules || failed "kernel build"
 # usr/include: the user-space headers the guest tests are built against.
 kmake headers || failed "make headers"
-kver=$(make -s -C "$tree" kernelrelease)
+# shellcheck disable=SC2015 # dies if any step fails, as meant
+kver=$(make -s -C "$tree" kernelrelease) && [ -n "$kver" ] || failed "make kernelrelease"
 
 step "nfit_test: M=tools/testing/nvdimm" kmake M=tools/testing/nvdimm modules ||
 	failed "nfit_test build"
 
 # The project's modules, from a tree of links so the checkout stays clean.
 rm -rf "$kmod_obj"
-mkdir -p "$kmod_obj"
-cp -rs "$(realpath "$kmod_src")/Kbuild" "$kmod_obj/"
-mkdir -p "$kmod_obj/tests"
-cp -rs "$(realpath "$kmod_src")/tests/kmod" "$kmod_obj/tests/"
+# shellcheck disable=SC2015 # dies if any step fails, as meant
+mkdir -p "$kmod_obj/tests" &&
+cp -rs "$(realpath "$kmod_src")/Kbuild" "$kmod_obj/" &&
+cp -rs "$(realpath "$kmod_src")/tests/kmod" "$kmod_obj/tests/" ||
+	die "build: linking the test modules' sources into $kmod_obj failed"
 step "test modules: M=$kmod_obj" kmake M="$kmod_obj" modules ||
 	failed "test module build"
 

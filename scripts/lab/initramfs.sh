@@ -89,10 +89,12 @@ for a in $("$bb" --list-full); do
 done
 
 # Modules, with the depmod override that makes nfit_test's builds win.
-kver=$(cat "$stage/kernelrelease")
-mkdir -p "$root/lib/modules" "$root/etc/depmod.d"
-cp -a "$stage/lib/modules/$kver" "$root/usr/lib/modules/"
-cp "$stage/etc/depmod.d/nfit_test.conf" "$root/etc/depmod.d/"
+kver=$(cat "$stage/kernelrelease") || die "initramfs: $stage has no kernelrelease (make kernel first)"
+# shellcheck disable=SC2015 # dies if any step fails, as meant
+mkdir -p "$root/lib/modules" "$root/etc/depmod.d" &&
+cp -a "$stage/lib/modules/$kver" "$root/usr/lib/modules/" &&
+cp "$stage/etc/depmod.d/nfit_test.conf" "$root/etc/depmod.d/" ||
+	die "initramfs: copying the modules of $kver from $stage failed"
 
 # ndctl's test suite: scripts and data, tools, test programs and their
 # libraries; no objects.
@@ -106,10 +108,12 @@ for f in $(find "$ndctl/build" -type f -perm -u+x); do
 done
 
 # The tests and the guest's own scripts.
-cp -a "$tests" "$root/lab/tests"
-cp -a "$guest"/. "$root/lab/"
-mv "$root/lab/init" "$root/init"
-chmod +x "$root/init" "$root"/lab/bin/*
+# shellcheck disable=SC2015 # dies if any step fails, as meant
+cp -a "$tests" "$root/lab/tests" &&
+cp -a "$guest"/. "$root/lab/" &&
+mv "$root/lab/init" "$root/init" &&
+chmod +x "$root/init" "$root"/lab/bin/* ||
+	die "initramfs: copying the tests and the guest's scripts failed"
 
 # Small /etc: mdev loads drivers on uevents (modprobe -r nfit_test unloads
 # device_dax, which must come back by itself when a namespace binds).
