@@ -27,9 +27,9 @@
 #   LAB_MEM [12G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
 #   LAB_ITER []            stress mode: each reproducer case N times
 #                          (lab.iter=N for tests/repro)
-#   LAB_CASE []            of the pin_free and exit_pin reproducers, only
-#                          the cases whose name has one of these comma-
-#                          separated strings in it (lab.case=)
+#   LAB_CASE []            of the pin_free, exit_pin and unbind reproducers,
+#                          only the cases whose name has one of these
+#                          comma-separated strings in it (lab.case=)
 #   LAB_SLOW [1]           the guest's time limits are multiplied by it
 #                          (lab.slow=N; the Makefile sets 4 for LAB_DEBUG=1)
 #   LAB_APPEND []          more kernel command line
