@@ -8,7 +8,10 @@
 # pass or fail on each kernel (the series' expectation from tests/expected
 # in brackets), and for each failure its evidence: what the test saw
 # (another file's bytes, a device write in another file) or the kernel
-# report.  Printed, and written to OUT.md as a Markdown table.
+# report.  Printed, and written to OUT.md as a Markdown table.  Then how
+# many rows differ between the kernels, and every regression: a test that
+# passes on stock and does not pass (fails, skips or is missing) on the
+# series.  Exit status 1 if there is one.
 
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -62,4 +65,21 @@ for k in stock series; do
 	printf '%s: %s passed, %s failed\n' "$k" "$(cut -f2 "$d/results.tsv" | grep -c '^PASS')" \
 		"$(cut -f2 "$d/results.tsv" | grep -c '^FAIL')"
 done
+# Raw results only: the expectations differ by design between the kernels.
+awk -F'\t' 'NR == FNR { s[$1] = $2; if (!($1 in o)) { o[$1] = ++n; id[n] = $1 }; next }
+	{ p[$1] = $2; if (!($1 in o)) { o[$1] = ++n; id[n] = $1 } }
+	END {
+		for (i = 1; i <= n; i++) {
+			k = id[i]; a = (k in s) ? s[k] : "-"; b = (k in p) ? p[k] : "-"
+			if (a != b) d++
+			if (a == "PASS" && b != "PASS") reg[++r] = k " (stock PASS, series " b ")"
+		}
+		printf "differences: %d of %d rows\n", d, n
+		if (!r) { print "regressions: none"; exit 0 }
+		printf "regressions: %d (passes on stock, not on the series)\n", r
+		for (i = 1; i <= r; i++) print "  " reg[i]
+		exit 1
+	}' "$stock/results.tsv" "$series/results.tsv"
+rc=$?
 echo "table: $md"
+exit $rc
