@@ -79,6 +79,8 @@ help:
 	@echo '  make check-report  the verdict layer against saved runs (tests/lab), no QEMU'
 	@echo '  make lint       shellcheck -x on every script of the lab'
 	@echo '  make bench      stock against the series on an instruction-count clock: a table'
+	@echo '  make fstests    fstests on ext4 -o dax and xfs -o dax=always, stock then the series: a table'
+	@echo '  make fstests-run  the same on one kernel (SERIES=none: stock)'
 	@echo '  make deps       install missing Debian packages'
 	@echo '  make clean      remove build/ (refuses if a scratch tree has unexported work)'
 	@echo ''
@@ -97,6 +99,9 @@ help:
 	@echo '  LAB_INJECT=fail|warn|nolabels, LAB_TIMEOUT=<s>, LAB_MEM, LAB_SMP, LAB_NVDIMM'
 	@echo '  BENCH_ROUNDS=3, BENCH_B=series|stock, BENCH_CLOCK=icount|tcg  (make bench)'
 	@echo '  FIXTURES=report/timeout[,...]  make check-report: these fixtures only'
+	@echo '  FSTESTS_RUN=dax|generic/413,...  make fstests: these tests or groups of tests/fstests/tests only'
+	@echo '  FSTESTS=DIR     your own fstests checkout instead of the snapshot (only read)'
+	@echo '  FSTESTS_NODAX=1 the DAX mount options dropped: every dax-guard must fail (the guard'"'"'s own test)'
 	@echo ''
 	@echo '  this invocation: $(B) (tree $(TREE))'
 
@@ -204,6 +209,43 @@ bench:
 	@$(L)/bench-report.sh $(BENCH_OUT) stock '$(if $(filter series,$(BENCH_B)),series,stock (B))' \
 		tests/bench/thresholds
 
+# fstests (xfstests), the file systems' own regression suite, on DAX: the
+# configurations of tests/fstests/configs (ext4 -o dax, xfs -o dax=always),
+# each in a guest of its own that runs the host's root file system (read
+# only over virtio-9p) and fstests built on the host (scripts/lab/fstests.sh,
+# from the snapshot or FSTESTS=DIR).  fstests-run is one kernel; fstests is
+# stock, then the series, and a table of both (build/fstests-table.md): red
+# if the series fails what stock passes.  tests/fstests/expected says which
+# failures are expected, tests/fstests/exclude which runs are not made.
+FSTESTS          ?=
+FSTESTS_SNAPSHOT ?= ../shared/fstests/fstests-63a29724a85f.tar.gz
+FSTESTS_RUN      ?=
+FSTESTS_NODAX    ?= 0
+FST_OUT          := build/fstests
+# A guest's limit: 300 s a run of its list (the slowest runs of the dax
+# group take 6 minutes under TCG beside another guest), times LAB_SLOW.
+FST_TIMEOUT      ?=
+export FSTESTS_NODAX
+
+fstests-build:
+	@$(L)/deps.sh fstests
+	@$(L)/fstests.sh $(FST_OUT) $(FSTESTS_SNAPSHOT) $(FSTESTS)
+
+fstests-run: initramfs fstests-build
+	@$(L)/fstests-job.sh $(B)/fstests-job tests/fstests '$(FSTESTS_RUN)'
+	@n=$$(cut -d: -f1 $(B)/fstests-job/list.txt | uniq -c | sort -n | tail -n1 | awk '{ print $$1 }'); \
+	LAB_FSTESTS=$(abspath $(FST_OUT))/src LAB_FSTESTS_CONFIGS=$(B)/fstests-job/configs \
+		LAB_EXPECTED=tests/fstests/expected LAB_TIMEOUT=$(or $(FST_TIMEOUT),$$((n * 300 * $(LAB_SLOW)))) \
+		$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/fstests $(B)/fstests-job/list.txt \
+		$$(cat $(B)/fstests-job/guests)
+
+fstests:
+	@$(MAKE) --no-print-directory SERIES=none fstests-run; s=$$?; \
+	$(MAKE) --no-print-directory fstests-run; p=$$?; \
+	echo; $(L)/table.sh $(STOCK_B)/fstests $(B)/fstests build/fstests-table.md; t=$$?; \
+	echo "fstests: stock $$([ $$s -eq 0 ] && echo 'as expected' || echo 'NOT as expected'), series $$([ $$p -eq 0 ] && echo green || echo RED)$$([ $$t -eq 0 ] || echo ', and the series fails what stock passes')"; \
+	[ $$s -eq 0 ] && [ $$p -eq 0 ] && [ $$t -eq 0 ]
+
 shell: initramfs
 	@$(L)/boot.sh shell $(BZIMAGE) $(INITRD) $(B)/shell
 
@@ -235,4 +277,5 @@ clean:
 	@$(L)/clean.sh build
 
 .PHONY: help deps base config kernel ndctl tests initramfs run run-one smoke boot check check-all repro repro-run bench shell check-lab \
+	fstests fstests-build fstests-run \
 	check-report lint export check-series check-am clean

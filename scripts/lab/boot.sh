@@ -35,6 +35,13 @@
 #   LAB_APPEND []          more kernel command line
 #   LAB_QEMU_OPTS []       more QEMU options, split at blanks (for example
 #                          "-s -S" to wait for gdb on port 1234)
+#   LAB_FSTESTS []         test mode: an fstests tree built on the host
+#                          (scripts/lab/fstests.sh); the tests LIST names
+#                          ("CONFIG:TEST") are fstests tests, run by
+#                          guest/bin/lab-fstests with LAB_FSTESTS_CONFIGS
+#                          (fstests config sections); the host's root is
+#                          shared read-only over virtio-9p, RUNDIR/share
+#                          writable (the job in, fstests' results out)
 #   LAB_ICOUNT []          1: an instruction-count clock for benchmarks
 #                          (-icount shift=0,align=off, one vCPU): guest
 #                          time then advances one nanosecond per guest
@@ -106,7 +113,26 @@ if [ "$mode" = test ]; then
 	echo "$LAB_FLAVOR" > "$rundir/flavor"
 fi
 
-append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$mode lab.tests=$tests"
+# fstests: the host's root for the guest's user space, and a directory of
+# this run's for the job and fstests' results.
+gmode=$mode virtfs=()
+if [ -n "${LAB_FSTESTS:-}" ]; then
+	[ "$mode" = test ] || die "boot: LAB_FSTESTS is for test mode"
+	[ -x "$LAB_FSTESTS/check" ] || die "boot: LAB_FSTESTS=$LAB_FSTESTS is no fstests tree (make fstests-build)"
+	[ -f "${LAB_FSTESTS_CONFIGS:-}" ] || die "boot: LAB_FSTESTS_CONFIGS=${LAB_FSTESTS_CONFIGS:-} is no file"
+	share=$rundir/share
+	rm -rf "$share"
+	mkdir -p "$share/results"
+	cp "$rundir/selection" "$share/selection"
+	cp "$LAB_FSTESTS_CONFIGS" "$share/configs"
+	echo "FSTESTS=$(realpath "$LAB_FSTESTS")" > "$share/job"
+	gmode=fstests
+	# shellcheck disable=SC2054 # the commas separate QEMU's sub-options
+	virtfs=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+		-virtfs "local,path=$(realpath "$share"),mount_tag=labshare,security_model=none,multidevs=remap")
+fi
+
+append="console=ttyS0 oops=panic panic=-1 memmap=3G!8G lab.mode=$gmode lab.tests=$tests"
 [ -n "${LAB_INJECT:-}" ] && append+=" lab.inject=$LAB_INJECT"
 [ -n "${LAB_ONLY:-}" ] && append+=" lab.only=$LAB_ONLY"
 [ -n "${LAB_ITER:-}" ] && append+=" lab.iter=$LAB_ITER"
@@ -142,7 +168,7 @@ args=(-machine q35,nvdimm=on -accel tcg -cpu max
       -device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=2M
       -drive "file=$scratch,if=virtio,format=raw,cache=unsafe"
       -kernel "$kernel" -initrd "$initrd" -append "$append"
-      -nodefaults -display none -no-reboot)
+      "${virtfs[@]}" -nodefaults -display none -no-reboot)
 # qboot boots in a fraction of SeaBIOS's time (kunit.py uses it too).
 qboot=/usr/share/qemu/qboot.rom
 [ -f "$qboot" ] && [ "${LAB_BIOS:-qboot}" = qboot ] && args+=(-bios "$qboot")

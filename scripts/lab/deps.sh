@@ -1,8 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# deps.sh - install the Debian 12 packages the lab needs, if any are missing,
-# and say which.  Needs root (or sudo) only when something is missing.
+# deps.sh [fstests] - install the Debian 12 packages the lab needs, if any
+# are missing, and say which.  Needs root (or sudo) only when something is
+# missing.  With "fstests", also those that fstests needs: its build
+# dependencies (its README's list, less lvm2 and dump: the tests chosen
+# use neither, and lvm2 would start services on the host) and the tools
+# its tests run in the guest, which runs the host's own root file system.
 
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -25,6 +29,14 @@ pkgs=(
 	# the machine
 	qemu-system-x86 qemu-system-data
 )
+if [ "${1:-}" = fstests ]; then
+	pkgs+=(
+		autoconf automake libtool libtool-bin gawk indent libacl1-dev
+		libaio-dev libattr1-dev libcap-dev libgdbm-dev libgdbm-compat-dev
+		liburing-dev xfslibs-dev
+		acl attr bc dbench psmisc python3 quota sqlite3 perl passwd
+	)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
