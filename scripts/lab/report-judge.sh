@@ -46,7 +46,8 @@ parse_expected()
 # print it (results.txt) and record it (results.tsv); $final is the verdict.
 # WINDOW holds the kernel log charged to it; OWN is how the test or case
 # itself ended: ok (its TAP line said so: only a kernel report failed it),
-# dmesg (it failed at ndctl's check for a "Call Trace" in the kernel log),
+# dmesg (it failed at ndctl's check for a "Call Trace" in the kernel log, or at
+# fstests' own check of it, and at nothing else),
 # or failed (anything else, a crash, a hang or a missing result included).
 verdict()
 {
