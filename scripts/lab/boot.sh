@@ -21,7 +21,8 @@
 #                          (tests/ndctl/ndctl-test)
 #   LAB_FLAVOR             stock or series: the kernel this is, recorded as
 #                          RUNDIR/flavor for report.sh (test mode; the
-#                          Makefile sets it)
+#                          Makefile sets it), with the kernel tree in
+#                          RUNDIR/kernel
 #   LAB_NAME []            a name for the progress lines (parallel guests)
 #   LAB_TIMEOUT [3000]     seconds before a hung guest is killed
 #   LAB_MEM [12G] LAB_SMP [2] LAB_NVDIMM [8G]   machine size
@@ -79,7 +80,7 @@ command -v "$qemu" >/dev/null ||
 
 mkdir -p "$rundir"
 nvdimm=$rundir/nvdimm0.img scratch=$rundir/scratch.img
-rm -f "$nvdimm" "$scratch" "$rundir"/{console.log,tap.log,qemu.status,selection,flavor}
+rm -f "$nvdimm" "$scratch" "$rundir"/{console.log,tap.log,qemu.status,selection,flavor,kernel}
 truncate -s "${LAB_NVDIMM:-8G}" "$nvdimm"
 truncate -s 4G "$scratch"
 
@@ -111,6 +112,11 @@ if [ "$mode" = test ]; then
 			die "boot: $kernel is the $built kernel, but LAB_FLAVOR says $LAB_FLAVOR (B= and SERIES= disagree?)"
 	fi
 	echo "$LAB_FLAVOR" > "$rundir/flavor"
+	# The tree of the kernel booted and its vmlinux's build ID: report.sh
+	# turns a report's frames into file and line from that vmlinux when
+	# it has DWARF, and not from a vmlinux built since.
+	ktree=$(realpath "${kernel%/arch/x86/boot/bzImage}")
+	{ echo "$ktree"; readelf -n "$ktree/vmlinux" 2> /dev/null | sed -n 's/^ *Build ID: //p'; } > "$rundir/kernel"
 fi
 
 # fstests: the host's root for the guest's user space, and a directory of

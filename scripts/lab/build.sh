@@ -76,4 +76,33 @@ case "$p" in
 *) die "modules: nd_pmem resolves to '$p', not to nfit_test's extra/ build" ;;
 esac
 echo "$kver" > "$stage/kernelrelease"
+
+# With DWARF (LAB_DEBUG=1), report.sh decodes a report's frames in modules
+# too (report-decode.sh): the modules the guest loads, unstripped, linked
+# one a name in $tree/.lab-debug-modules.  The staged copies are stripped,
+# and the tree has a module of the same name as each of nfit_test's; the
+# build ID (which stripping keeps) tells which file a staged module was
+# installed from, and extra/ comes last, as its override wins in the guest.
+build_id()
+{
+	readelf -n "$1" 2> /dev/null | sed -n 's/^ *Build ID: //p'
+}
+debug_modules()
+{
+	local dir=$tree/.lab-debug-modules ko id
+	local -A built
+	rm -rf "$dir"
+	grep -q '^CONFIG_DEBUG_INFO=y' "$tree/.config" || return 0
+	mkdir -p "$dir" || return 1
+	while read -r ko; do
+		id=$(build_id "$ko")
+		[ -n "$id" ] && built[$id]=$(realpath "$ko")
+	done < <(find "$tree" "$kmod_obj" -name '*.ko' -not -path "$dir/*")
+	while read -r ko; do
+		id=$(build_id "$ko")
+		[ -n "$id" ] && [ -n "${built[$id]:-}" ] && ln -sfn "${built[$id]}" "$dir/${ko##*/}"
+	done < <(find "$stage/lib/modules/$kver/kernel" -name '*.ko'; find "$stage/lib/modules/$kver/extra" -name '*.ko')
+	return 0
+}
+debug_modules || die "build: linking the unstripped modules in $tree/.lab-debug-modules failed"
 say "kernel: $kver, $(stat -c %s "$tree/arch/x86/boot/bzImage") bytes"

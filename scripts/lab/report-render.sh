@@ -40,3 +40,19 @@ excerpt()
 	/^# *(lib(ndctl|daxctl|cxl): |["{}]|\[|\],?$|$)/ { next }
 	c == "" ? !in_case : this' "$1" | tail -n 5 | sed 's/^/        /'
 }
+
+# Kernel reports under a verdict: the first five, and under the first the
+# top of its stack as file and line when the kernel has DWARF
+# (report-decode.sh).
+show_reports()
+{
+	[ -n "$1" ] || return 0
+	echo "$1" | head -n 5 | sed 's/^/        /'
+	show_frames "$(echo "$1" | head -n1)"
+}
+
+# The decoded frames of the report whose first line is $1, if any.
+show_frames()
+{
+	report_frames "$1" | sed -e '/^(/!s/^/at /' -e 's/^/          /'
+}

@@ -43,6 +43,8 @@ set -u
 . "$(dirname "$0")/report-judge.sh"
 # shellcheck source=report-render.sh
 . "$(dirname "$0")/report-render.sh"
+# shellcheck source=report-decode.sh
+. "$(dirname "$0")/report-decode.sh"
 
 out=${1:?usage: report.sh OUT}
 # A guest directory is one that boot.sh wrote anything of its own into.
@@ -152,7 +154,7 @@ report_run()
 			# A known defect excuses a case only if it fired in that case.
 			case_window "$console" "$t" "${c#*.}" > "$cwindow"
 			verdict "$id" "$res" "$why2" "$cwindow" "$([ "$own" = FAIL ] && echo failed || echo ok)"
-			[ -n "$creports" ] && echo "$creports" | sed 's/^/        /' | head -n 5
+			show_reports "$creports"
 			[ "$final" = FAIL ] && [ "$own" = FAIL ] && excerpt "$log" "${c#*.}"
 		done <<< "$cases"
 
@@ -171,7 +173,7 @@ report_run()
 			why2="$why2; kernel report: $(echo "$creports" | head -n1 | sed 's/^\[[ 0-9.]*\] //')"
 			case_window "$console" "$t" "$c" > "$cwindow"
 			verdict "$t/$c" FAIL "$why2" "$cwindow" failed
-			echo "$creports" | sed 's/^/        /' | head -n 5
+			show_reports "$creports"
 			[ "$final" = FAIL ] && [ -f "$log" ] && excerpt "$log" "$c"
 			explained=1 ncases=$((ncases + 1))
 		done < <(awk -F'\t' -v t="$t" '$1 == t && $2 != "" && !seen[$2]++ { print $2 }' \
@@ -216,7 +218,7 @@ report_run()
 		esac
 		[ -n "$unreported" ] && own=failed
 		verdict "$t" "$verdict" "$why" "$window" "$own"
-		[ -n "$reports" ] && echo "$reports" | sed 's/^/        /' | head -n 5
+		show_reports "$reports"
 		# The test's own words when it failed by itself; a failure that
 		# only the kernel report makes has them above.
 		[ "$final" = FAIL ] && [[ $line != "ok "* ]] && [ -f "$log" ] && excerpt "$log"
@@ -230,7 +232,8 @@ report_run()
 	while IFS= read -r r; do
 		who=${r%%$'\t'*} what=${r#*$'\t'*$'\t'}
 		case $who in
-		"(boot)"|"(between tests)") record FAIL "$who" "kernel report: ${what#\[*\] }" ;;
+		"(boot)"|"(between tests)") record FAIL "$who" "kernel report: ${what#\[*\] }"
+			show_frames "$what" ;;
 		esac
 	done < "$rundir/kernel-reports.txt"
 
