@@ -224,7 +224,9 @@ FSTESTS_NODAX    ?= 0
 FST_OUT          := build/fstests
 # A guest's limit: 300 s a run of its list (the slowest of the dax group
 # took 110 s under TCG beside another guest, 360 s beside a kernel build
-# too), times LAB_SLOW.
+# too) and 1500 s more, so that the guest's own watchdog (1200 s without
+# progress: guest/bin/lab-fstests) stops a hung test before the host kills
+# the guest, times LAB_SLOW.
 FST_TIMEOUT      ?=
 export FSTESTS_NODAX
 
@@ -236,7 +238,7 @@ fstests-run: initramfs fstests-build
 	@$(L)/fstests-job.sh $(B)/fstests-job tests/fstests '$(FSTESTS_RUN)'
 	@n=$$(cut -d: -f1 $(B)/fstests-job/list.txt | uniq -c | sort -n | tail -n1 | awk '{ print $$1 }'); \
 	LAB_FSTESTS=$(abspath $(FST_OUT))/src LAB_FSTESTS_CONFIGS=$(B)/fstests-job/configs \
-		LAB_EXPECTED=tests/fstests/expected LAB_TIMEOUT=$(or $(FST_TIMEOUT),$$((n * 300 * $(LAB_SLOW)))) \
+		LAB_EXPECTED=tests/fstests/expected LAB_TIMEOUT=$(or $(FST_TIMEOUT),$$(((n * 300 + 1500) * $(LAB_SLOW)))) \
 		$(L)/guests.sh $(BZIMAGE) $(INITRD) $(B)/fstests $(B)/fstests-job/list.txt \
 		$$(cat $(B)/fstests-job/guests)
 

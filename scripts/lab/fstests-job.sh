@@ -14,7 +14,8 @@
 #                 a dash for the slash: xfs-dax:generic-068) not made, and why
 #
 # RUN (FSTESTS_RUN) keeps only the tests it names, comma separated: a test
-# (generic/413) or a group of DIR/tests (dax).  FSTESTS_NODAX=1 drops the
+# (generic/413) or a group of DIR/tests (dax), or "all".  Without RUN, the
+# tests of the lab's group "extended" are left out (DIR/tests says why).  FSTESTS_NODAX=1 drops the
 # DAX mount options from every configuration: the run must then go red at
 # each configuration's dax-guard, which is what it is for.
 #
@@ -45,7 +46,9 @@ fstyp()
 # The tests RUN selects, in DIR/tests order; a RUN word that selects
 # nothing is an error, as for LAB_ONLY.
 tests=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$dir/tests")
-if [ -n "$run" ]; then
+if [ -z "$run" ]; then
+	tests=$(awk '{ for (i = 2; i <= NF; i++) if ($i == "extended") next; print }' <<< "$tests")
+elif [ "$run" != all ]; then
 	sel=
 	for w in ${run//,/ }; do
 		s=$(awk -v w="$w" '$1 == w { print $1; next } { for (i = 2; i <= NF; i++) if ($i == w) { print $1; next } }' \

@@ -41,3 +41,28 @@ case_evidence()
 	on && /evidence: / { sub(/.*evidence: /, ""); print; exit }
 	/^# (not )?ok [0-9]+ / { on = 0 }' "$1"
 }
+
+# The kernel log with fstests' tests marked as lab-run marks its own:
+# lab-fstests runs a configuration's tests in one fstests `check`, between
+# "lab: fstests-check CFG" and "lab: fstests-check-end CFG", and check
+# writes "run fstests TEST at DATE" as each test starts.  That line becomes
+# the end of the test before it and the start of CFG:TEST (generic/413 as
+# generic-413), with the line's own time stamp, so that a kernel report is
+# charged to the test check was running.
+fstests_marks()
+{
+	awk '
+	function mark(what) { print pre "lab: " what }
+	/lab: fstests-check-end / {
+		pre = $0; sub(/lab: fstests-check-end .*/, "", pre)
+		if (cur != "") mark("test-end " cur)
+		cfg = cur = ""; print; next }
+	/lab: fstests-check / { cfg = $NF; print; next }
+	cfg != "" && /run fstests [^ ]+ at / {
+		pre = $0; sub(/run fstests .*/, "", pre)
+		t = $0; sub(/.*run fstests /, "", t); sub(/ at .*/, "", t); gsub("/", "-", t)
+		if (cur != "") mark("test-end " cur)
+		cur = cfg ":" t; mark("test-start " cur)
+	}
+	{ print }'
+}

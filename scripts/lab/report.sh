@@ -89,7 +89,7 @@ report_run()
 	esac
 	# Serial ports deliver CRLF line ends.
 	console=$rundir/console.txt tap=$rundir/tap.txt
-	tr -d '\r' < "$rundir/console.log" > "$console"
+	tr -d '\r' < "$rundir/console.log" | fstests_marks > "$console"
 	tr -d '\r' < "$rundir/tap.log" > "$tap"
 	kernel_reports "$console" > "$rundir/kernel-reports.txt"
 	split_logs "$tap" "$rundir/logs"
@@ -120,6 +120,10 @@ report_run()
 				# expectation may excuse a death in a case,
 				# never one in the program's own set-up.
 				[ -n "$last_case" ] && why+=", in case $last_case"
+			elif grep -q "lab: test-end $t\$" "$console"; then
+				# lab-fstests reports a test a few seconds
+				# after it ends: a guest can die in between.
+				why="ran, but never reported a result (the guest stopped after it)"
 			else
 				why="did not run"
 			fi ;;
