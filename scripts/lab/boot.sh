@@ -116,7 +116,7 @@ if [ "$mode" = test ]; then
 	# turns a report's frames into file and line from that vmlinux when
 	# it has DWARF, and not from a vmlinux built since.
 	ktree=$(realpath "${kernel%/arch/x86/boot/bzImage}")
-	{ echo "$ktree"; readelf -n "$ktree/vmlinux" 2> /dev/null | sed -n 's/^ *Build ID: //p'; } > "$rundir/kernel"
+	{ echo "$ktree"; build_id "$ktree/vmlinux"; } > "$rundir/kernel"
 fi
 
 # fstests: the host's root for the guest's user space, and a directory of

@@ -83,10 +83,6 @@ echo "$kver" > "$stage/kernelrelease"
 # and the tree has a module of the same name as each of nfit_test's; the
 # build ID (which stripping keeps) tells which file a staged module was
 # installed from, and extra/ comes last, as its override wins in the guest.
-build_id()
-{
-	readelf -n "$1" 2> /dev/null | sed -n 's/^ *Build ID: //p'
-}
 debug_modules()
 {
 	local dir=$tree/.lab-debug-modules ko id

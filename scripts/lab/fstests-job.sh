@@ -15,9 +15,10 @@
 #
 # RUN (FSTESTS_RUN) keeps only the tests it names, comma separated: a test
 # (generic/413) or a group of DIR/tests (dax), or "all".  Without RUN, the
-# tests of the lab's group "extended" are left out (DIR/tests says why).  FSTESTS_NODAX=1 drops the
-# DAX mount options from every configuration: the run must then go red at
-# each configuration's dax-guard, which is what it is for.
+# tests of the lab's group "extended" are left out (DIR/tests says why).
+# FSTESTS_NODAX=1 drops the DAX mount options from every configuration:
+# the run must then go red at each configuration's dax-guard, which is
+# what it is for.
 #
 # Writes OUT/list.txt ("CONFIG:TEST" lines, each configuration's dax-guard
 # first: the list guests.sh, lab-select and report.sh read), OUT/configs

@@ -47,6 +47,13 @@ series_patches()
 		while read -r p; do echo "$(dirname "$1")/$p"; done
 }
 
+# The GNU build ID of ELF file $1 (a vmlinux, a module; stripping keeps
+# it), empty if it has none.
+build_id()
+{
+	readelf -n "$1" 2> /dev/null | sed -n 's/^ *Build ID: //p'
+}
+
 # Hash of a set of files' names and contents (order given by the caller).
 hash_files()
 {

@@ -22,7 +22,7 @@ report_frames()
 	{ read -r tree; read -r id; } < "$rundir/kernel" || return 0
 	[ -x "$tree/scripts/decode_stacktrace.sh" ] && [ -f "$tree/vmlinux" ] || return 0
 	readelf -S "$tree/vmlinux" 2> /dev/null | grep -qF .debug_line || return 0
-	if [ "$(readelf -n "$tree/vmlinux" | sed -n 's/^ *Build ID: //p')" != "$id" ]; then
+	if [ "$(build_id "$tree/vmlinux")" != "$id" ]; then
 		echo "(no file and line: $tree/vmlinux was built again after this run)"
 		return 0
 	fi
