@@ -30,7 +30,11 @@ record()
 # fixture name) in log $1, or, with no $2, those that no test case printed
 # (a program's set-up before its first case, or its end after the last).
 # The harness's frame (plan, RUN, OK, ok and totals lines), the libraries'
-# debug chatter and the JSON that ndctl prints are left out.
+# debug chatter and the JSON that ndctl prints are left out.  A shell test
+# that stops on an error (ndctl's err(): "failed at line N") then runs its
+# clean-up, whose trace fills the last lines: the first such line, after
+# the two lines before the call of err() (under bash -x, the command that
+# failed and what it printed), comes first.
 excerpt()
 {
 	awk -v c="${2:-}" '
@@ -38,7 +42,26 @@ excerpt()
 	in_case && /^# (not )?ok [0-9]+ / { in_case = this = 0; next }
 	/^# (TAP version |1\.\.[0-9]+$|# (Starting|PASSED|FAILED|Totals|  +OK |  +FAIL ))/ { next }
 	/^# *(lib(ndctl|daxctl|cxl): |["{}]|\[|\],?$|$)/ { next }
-	c == "" ? !in_case : this' "$1" | tail -n 5 | sed 's/^/        /'
+	c == "" ? !in_case : this {
+		l[++n_l] = $0
+		if (/^# \+* ?err [0-9]+/)
+			trap = n_l
+		if (!why && /failed at line [0-9]/ && !/^# \+/)
+			why = n_l
+	}
+	END {
+		from = n_l > 5 ? n_l - 4 : 1
+		if (why && why < from) {
+			top = trap && trap < why ? trap : why
+			for (i = top > 2 ? top - 2 : 1; i < top; i++)
+				print l[i]
+			print l[why]
+			if (why + 1 < from)
+				print "# ..."
+		}
+		for (i = from; i <= n_l; i++)
+			print l[i]
+	}' "$1" | sed 's/^/        /'
 }
 
 # Kernel reports under a verdict: the first five, and under the first the
