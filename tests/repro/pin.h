@@ -10,6 +10,8 @@
  *   PIN_DMA       /dev/lab_dma (tests/kmod/lab_dma.c): pin_user_pages()
  *                 as a driver does; the "device" reads and writes the page
  *                 on command.
+ *   PIN_DMA_LONGTERM  the same with FOLL_LONGTERM, as RDMA pins memory
+ *                 (refused for fsdax pages: R8; allowed for device-dax).
  *   PIN_ODIRECT   an O_DIRECT read into the page from a slow block device
  *                 (lab-setup slowdev: dm-delay over brd, which holds 'W'
  *                 bytes): the bio holds the page (FOLL_GET) until it
@@ -37,7 +39,7 @@
 #include "lab_test.h"
 #include "lab_dma.h"
 
-enum pin_kind { PIN_VMSPLICE, PIN_PVM, PIN_DMA, PIN_ODIRECT };
+enum pin_kind { PIN_VMSPLICE, PIN_PVM, PIN_DMA, PIN_ODIRECT, PIN_DMA_LONGTERM };
 
 struct pin {
 	enum pin_kind kind;
@@ -48,7 +50,7 @@ struct pin {
 	void *target;
 	pthread_t writer;
 	ssize_t written;
-	int dma;		/* PIN_DMA */
+	int dma;		/* PIN_DMA, PIN_DMA_LONGTERM */
 	int dev;		/* PIN_ODIRECT: the slow device */
 	char devname[64];	/* PIN_ODIRECT: its dm name */
 	char inflight[128];	/* PIN_ODIRECT: its sysfs inflight file */
@@ -174,6 +176,9 @@ static inline int pin_take(struct pin *p, enum pin_kind kind, void *addr)
 	case PIN_PVM:
 		ret = pin_take_pvm(p, addr);
 		break;
+	case PIN_DMA_LONGTERM:
+		req.flags = LAB_DMA_LONGTERM;
+		/* fall through */
 	case PIN_DMA:
 		if (system("modprobe lab_dma") != 0)
 			break;
@@ -226,6 +231,7 @@ static inline int pin_drop(struct pin *p, char *seen, char mark)
 		close(p->uffd);
 		break;
 	case PIN_DMA:
+	case PIN_DMA_LONGTERM:
 		if (ioctl(p->dma, LAB_DMA_READ, &req) || ioctl(p->dma, LAB_DMA_WRITE, &req) ||
 		    ioctl(p->dma, LAB_DMA_UNPIN))
 			ret = -1;

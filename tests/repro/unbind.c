@@ -8,7 +8,10 @@
  * struct page that no longer exists.
  *
  *   r6 (devdax_unbind)  a page of a /dev/daxN.M mapping is pinned, then
- *                       the device is disabled (daxctl disable-device)
+ *                       the device is disabled (daxctl disable-device);
+ *                       device-dax allows FOLL_LONGTERM, so RDMA's pin is
+ *                       one of the kinds; r6_1g maps a device with a 1 GiB
+ *                       alignment, one PUD for the whole GiB
  *   r7 (fsdax_unbind)   a page of a file on ext4 -o dax or xfs -o dax is
  *                       pinned, then the pmem namespace under the mounted
  *                       file system is unbound from its driver
@@ -41,6 +44,7 @@
 #include "pin.h"
 
 #define MAP_LEN		SZ_2M
+#define SZ_1G		(1UL << 30)
 #define PIN_OFF		(16 * 1024)
 #define R7_MNT		"/mnt/lab-r7"
 
@@ -57,6 +61,7 @@ FIXTURE_VARIANT(unbind) {
 	enum pin_kind kind;
 	const char *fs;		/* r7: ext4 or xfs */
 	bool race;		/* r7: no pin, faults racing the unbind */
+	bool gib;		/* r6: a device aligned to 1 GiB, mapped whole */
 };
 
 #ifdef UNBIND_FSDAX
@@ -71,6 +76,10 @@ FIXTURE_VARIANT_ADD(unbind, r7_xfs_fault_race) { .name = "r7_xfs_fault_race", .f
 #else
 FIXTURE_VARIANT_ADD(unbind, r6_vmsplice) { .name = "r6_vmsplice", .kind = PIN_VMSPLICE };
 FIXTURE_VARIANT_ADD(unbind, r6_dma) { .name = "r6_dma", .kind = PIN_DMA };
+FIXTURE_VARIANT_ADD(unbind, r6_dma_longterm) { .name = "r6_dma_longterm", .kind = PIN_DMA_LONGTERM };
+FIXTURE_VARIANT_ADD(unbind, r6_pvm) { .name = "r6_pvm", .kind = PIN_PVM };
+FIXTURE_VARIANT_ADD(unbind, r6_1g_vmsplice) { .name = "r6_1g_vmsplice", .kind = PIN_VMSPLICE, .gib = true };
+FIXTURE_VARIANT_ADD(unbind, r6_1g_dma) { .name = "r6_1g_dma", .kind = PIN_DMA, .gib = true };
 #endif
 
 static int run(const char *cmd)
@@ -131,7 +140,9 @@ FIXTURE_SETUP(unbind)
 	snprintf(self->unbind, sizeof(self->unbind), "echo %s > /sys/bus/nd/drivers/nd_pmem/unbind", self->name);
 	snprintf(self->rebind, sizeof(self->rebind), "echo %s > /sys/bus/nd/drivers/nd_pmem/bind", self->name);
 #else
-	ASSERT_EQ(0, lab_setup("devdax lab-r6", self->dev, sizeof(self->dev)));
+	/* 1 GiB of data aligned to 1 GiB, its memmap on the device: 2 GiB. */
+	ASSERT_EQ(0, lab_setup(variant->gib ? "devdax lab-r6-1g 1G 2G" : "devdax lab-r6",
+			       self->dev, sizeof(self->dev)));
 	snprintf(self->name, sizeof(self->name), "%s", strrchr(self->dev, '/') + 1);
 	snprintf(self->unbind, sizeof(self->unbind), "daxctl disable-device %s >/dev/null 2>&1", self->name);
 	snprintf(self->rebind, sizeof(self->rebind), "daxctl enable-device %s >/dev/null 2>&1", self->name);
@@ -286,11 +297,23 @@ static void unbind_run(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *
 		return;
 	}
 #endif
-	p = lab_map_aligned(self->fd, MAP_LEN, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	lab_touch(p, MAP_LEN, 'A');
+	if (variant->gib) {
+		/* The device aligns the mapping to its own alignment. */
+		p = mmap(NULL, SZ_1G, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0, (unsigned long)p & (SZ_1G - 1));
+		ASSERT_EQ(1, lab_touch(p, SZ_1G, 'A')) TH_LOG("a 1 GiB device maps its GiB with one PUD fault");
+	} else {
+		p = lab_map_aligned(self->fd, MAP_LEN, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		lab_touch(p, MAP_LEN, 'A');
+	}
+#ifndef UNBIND_FSDAX
+	/* A device has no file that reopen() filled: fill the pinned page. */
+	memset(p + PIN_OFF, 'A', SZ_4K);
+#endif
 	ASSERT_EQ(0, pin_take(&self->pin, variant->kind, p + PIN_OFF)) TH_LOG("cannot pin: %s", strerror(errno));
-	ASSERT_EQ(0, munmap(p, MAP_LEN));
+	ASSERT_EQ(0, munmap(p, variant->gib ? SZ_1G : MAP_LEN));
 
 	self->child = start_unbind(self);
 	ASSERT_LE(0, self->child);
