@@ -22,6 +22,7 @@
 
 #define SZ_4K	4096UL
 #define SZ_2M	(2UL << 20)
+#define SZ_1G	(1UL << 30)
 
 /* Page faults this process has taken so far, minor and major. */
 static inline long lab_faults(void)

@@ -44,7 +44,6 @@
 #include "pin.h"
 
 #define MAP_LEN		SZ_2M
-#define SZ_1G		(1UL << 30)
 #define PIN_OFF		(16 * 1024)
 #define R7_MNT		"/mnt/lab-r7"
 
