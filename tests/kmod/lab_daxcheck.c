@@ -13,11 +13,19 @@
  * a quiescent state.  It
  * judges nothing: the tests hold the invariants.
  *
- * The entry format is private to fs/dax.c and changes with the series, so
- * the caller gives the number of flag bits (dax_shift) and checks the
+ * The entry format is private to the DAX core and changes with the series,
+ * so the caller gives the number of flag bits (dax_shift) and checks the
  * decoding against LAB_DAXCHECK_PFN on a page it faulted.  A wrong shift
- * cannot crash the module: a pfn that is not an fsdax page is reported as
- * LAB_DAXCHECK_NO_PAGE and its struct page is not read.
+ * cannot crash the module: a pfn that is not a DAX page (fsdax, or
+ * device-dax's MEMORY_DEVICE_GENERIC) is reported as LAB_DAXCHECK_NO_PAGE
+ * and its struct page is not read.
+ *
+ * A device-dax file (the series maps device-dax through entries of the
+ * device inode's mapping) has compound pages when its alignment is above
+ * 4 KiB: the entry's state is its folio's, in the head page, and a tail's
+ * ->mapping and count mean nothing.  A record is therefore one folio: its
+ * head page, with folio_pages saying how many pages it stands for (1 for
+ * fsdax, whose pages are never compound).
  *
  * The interface is in lab_daxcheck.h.
  */
@@ -39,9 +47,12 @@
 #define ENTRY_PMD	BIT(1)
 #define ENTRY_ZERO	BIT(2)
 #define ENTRY_EMPTY	BIT(3)
+/* The series' PUD bit (patch 0028, DAX_SHIFT 6); below that, a pfn bit. */
+#define ENTRY_PUD	BIT(5)
+#define ENTRY_PUD_SHIFT	6
 
-/* A struct page we may read: the pfn is an fsdax page. */
-static struct page *fsdax_page(unsigned long pfn)
+/* A struct page we may read: the pfn is an fsdax or a device-dax page. */
+static struct page *dax_page(unsigned long pfn)
 {
 	struct page *page;
 
@@ -49,21 +60,29 @@ static struct page *fsdax_page(unsigned long pfn)
 		return NULL;
 	page = pfn_to_page(pfn);
 	if (!is_zone_device_page(page) ||
-	    page->pgmap->type != MEMORY_DEVICE_FS_DAX)
+	    (page->pgmap->type != MEMORY_DEVICE_FS_DAX &&
+	     page->pgmap->type != MEMORY_DEVICE_GENERIC))
 		return NULL;
 	return page;
 }
 
-static void fill_page(struct lab_daxcheck_page *r, struct address_space *mapping,
-		      unsigned long pfn)
+/* Fill @r for the page at @pfn; returns how many pages the record covers. */
+static unsigned long fill_page(struct lab_daxcheck_page *r, struct address_space *mapping,
+			       unsigned long pfn)
 {
-	struct page *page = fsdax_page(pfn);
+	struct page *page = dax_page(pfn);
 
 	r->pfn = pfn;
+	r->folio_pages = 1;
 	if (!page) {
 		r->flags |= LAB_DAXCHECK_NO_PAGE;
-		return;
+		return 1;
 	}
+	/* A tail here is a wrong decoding or an entry inside a folio. */
+	if (PageTail(page))
+		r->flags |= LAB_DAXCHECK_TAIL;
+	else
+		r->folio_pages = compound_nr(page);
 	r->refcount = page_ref_count(page);
 	r->page_index = page->index;
 	if (page->mapping == mapping)
@@ -75,6 +94,7 @@ static void fill_page(struct lab_daxcheck_page *r, struct address_space *mapping
 	else if ((uintptr_t)page->mapping == PAGE_MAPPING_DAX_COW)
 		r->flags |= LAB_DAXCHECK_MAPPING_COW;
 #endif
+	return r->folio_pages;
 }
 
 static long check_file(struct lab_daxcheck_file __user *uarg)
@@ -116,23 +136,26 @@ static long check_file(struct lab_daxcheck_file __user *uarg)
 
 		xas_lock_irq(&xas);
 		xas_for_each(&xas, entry, ULONG_MAX) {
-			unsigned long v, pfn, nr, i;
+			unsigned long v, pfn, nr, i, step;
 
 			if (!xa_is_value(entry))
 				continue;
 			v = xa_to_value(entry);
 			nr = v & ENTRY_PMD ? PTRS_PER_PMD : 1;
+			if (arg.dax_shift >= ENTRY_PUD_SHIFT && (v & ENTRY_PUD))
+				nr = PTRS_PER_PUD * PTRS_PER_PMD;
 			pfn = v >> arg.dax_shift;
-			for (i = 0; i < nr && n < room; i++) {
+			for (i = 0; i < nr && n < room; i += step) {
 				struct lab_daxcheck_page *r = &out[n++];
 
 				r->index = xas.xa_index + i;
 				r->entry = v;
 				r->entry_index = xas.xa_index;
+				step = 1;
 				if (v & (ENTRY_ZERO | ENTRY_EMPTY))
 					r->flags = LAB_DAXCHECK_ZERO;
 				else
-					fill_page(r, mapping, pfn + i);
+					step = fill_page(r, mapping, pfn + i);
 			}
 			if (n >= room)
 				break;

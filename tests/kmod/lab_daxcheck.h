@@ -15,7 +15,10 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* One page of one entry of a file's mapping, as LAB_DAXCHECK_FILE sees it. */
+/*
+ * One page of one entry of a file's mapping, as LAB_DAXCHECK_FILE sees it;
+ * for a compound page (device-dax), its head page for the whole folio.
+ */
 struct lab_daxcheck_page {
 	__u64 index;		/* file page index of this page */
 	__u64 entry;		/* raw xarray value of its entry (xa_to_value()) */
@@ -24,6 +27,7 @@ struct lab_daxcheck_page {
 	__u64 page_index;	/* page->index */
 	__s32 refcount;		/* page_ref_count() */
 	__u32 flags;		/* LAB_DAXCHECK_* below */
+	__u64 folio_pages;	/* pages of its folio this record stands for */
 };
 
 /* lab_daxcheck_page.flags */
@@ -32,6 +36,7 @@ struct lab_daxcheck_page {
 #define LAB_DAXCHECK_MAPPING_COW	0x4	/* page->mapping is 6.1's DAX CoW mark */
 #define LAB_DAXCHECK_NO_PAGE		0x8	/* the pfn is not an fsdax page: bad decoding */
 #define LAB_DAXCHECK_ZERO		0x10	/* a zero-page or empty entry: no pfn */
+#define LAB_DAXCHECK_TAIL		0x20	/* the pfn is a tail page of a folio */
 
 struct lab_daxcheck_file {
 	__s32 fd;		/* an open file of a DAX inode */

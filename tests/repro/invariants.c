@@ -24,9 +24,23 @@
  *       (PMD entries: the entry's first index plus the page's offset in it)
  *   I10 a layout break zaps every entry and gives the references back; a
  *       fault maps a zapped entry again and takes them back
+ *
+ * The devdax_* cases hold I1, I2 and I5 on device-dax, which keeps mapping
+ * entries of the device inode from patch 0029 on (stock keeps none: those
+ * cases fail there, with that as their evidence), at each alignment: 4 KiB
+ * (PTE faults), 2 MiB (PMD, compound pages of 512) and 1 GiB (PUD, of
+ * 262144).  A record is then a folio, its head page: a tail's count and
+ * ->mapping mean nothing.  Each case rebinds the device first (daxctl
+ * disable-device, enable-device), so that no entry is left from an earlier
+ * case: the unbind removes them all, and the dev_pagemap is new.  Then the
+ * device goes to system-ram and back (daxctl reconfigure-device), with its
+ * pages mapped and pinned before: kmem must not find the device's page
+ * state, and the device, bound again, must hold the invariants afresh.
  */
 #include <errno.h>
+#include <libgen.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -311,6 +325,248 @@ TEST_F_TIMEOUT(inv, refault_pin, 300)
 	EXPECT_TRUE(buf[0] == 'K' && buf[1] == 'I')
 		TH_LOG("evidence: the pin saw %#x %#x, not the file's page", buf[0], buf[1]);
 	expect_done(_metadata, child, "a truncate of refaulted pages");
+}
+
+/* Device-dax: I1, I2, I5 at each alignment (see the top of the file). */
+#define DEV_ROOM	1024
+
+FIXTURE(devinv) {
+	char dev[200], name[64];
+	int fd, chk;
+	char *p;
+	unsigned int shift;
+	long base;		/* dev_pagemap count before any fault */
+	uint64_t pfn0;		/* the device's first pfn */
+	struct lab_daxcheck_page *pages;
+};
+
+FIXTURE_VARIANT(devinv) {
+	const char *name, *setup;
+	size_t align, len;
+};
+
+/*
+ * 512 MiB for the small alignments: system-ram takes only whole memory
+ * blocks (128 MiB on x86-64) of the device's range.
+ */
+FIXTURE_VARIANT_ADD(devinv, devdax_4k) {
+	.name = "devdax_4k", .setup = "devdax lab-inv-4k 4K 512M", .align = SZ_4K, .len = 8 * SZ_4K,
+};
+FIXTURE_VARIANT_ADD(devinv, devdax_2m) {
+	.name = "devdax_2m", .setup = "devdax lab-inv-2m 2M 512M", .align = SZ_2M, .len = 2 * SZ_2M,
+};
+FIXTURE_VARIANT_ADD(devinv, devdax_1g) {
+	.name = "devdax_1g", .setup = "devdax lab-inv-1g 1G 2G", .align = SZ_1G, .len = SZ_1G,
+};
+
+/* Run "daxctl CMD NAME", quietly; its exit status. */
+static int daxctl(const char *cmd, const char *name)
+{
+	char line[300];
+	int ret;
+
+	snprintf(line, sizeof(line), "daxctl %s %s >/dev/null", cmd, name);
+	ret = system(line);
+	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
+}
+
+/* The first pfn of device @name, from its sysfs resource. */
+static uint64_t dev_pfn(const char *name)
+{
+	char path[200];
+	unsigned long long start = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/resource", name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llx", &start) != 1)
+		start = 0;
+	fclose(f);
+	return start / SZ_4K;
+}
+
+/* The name of the driver bound to device @name, "" if none. */
+static const char *dev_driver(const char *name, char *buf, size_t len)
+{
+	char path[200];
+	ssize_t got;
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/driver", name);
+	got = readlink(path, buf, len - 1);
+	buf[got > 0 ? got : 0] = '\0';
+	return basename(buf);
+}
+
+static long dev_read(FIXTURE_DATA(devinv) *self, unsigned int shift)
+{
+	return daxcheck_file(self->chk, self->fd, shift, self->pages, DEV_ROOM);
+}
+
+/*
+ * Open and map the device and touch every page of the variant's length:
+ * one fault an alignment unit.  Returns the faults taken.
+ */
+static long dev_map(FIXTURE_DATA(devinv) *self, const FIXTURE_VARIANT(devinv) *variant,
+		    char c)
+{
+	self->fd = open(self->dev, O_RDWR);
+	if (self->fd < 0)
+		return -1;
+	/* device-dax's get_unmapped_area() aligns the address to the device */
+	self->p = mmap(NULL, variant->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	if (self->p == MAP_FAILED)
+		return -1;
+	return lab_touch(self->p, variant->len, c);
+}
+
+/* I1 and I5 for every folio; the one at @pinned_index has @extra more. */
+static void dev_check(struct __test_metadata *_metadata, FIXTURE_DATA(devinv) *self,
+		      const FIXTURE_VARIANT(devinv) *variant, long n,
+		      uint64_t pinned_index, int extra)
+{
+	long i, bad = 0;
+
+	EXPECT_EQ((long)(variant->len / variant->align), n)
+		TH_LOG("evidence: %ld records, not one a folio of %zu KiB", n, variant->align >> 10);
+	for (i = 0; i < n; i++) {
+		const struct lab_daxcheck_page *r = &self->pages[i];
+		int want = 1 + (self->shift >= 5) + (r->index == pinned_index ? extra : 0);
+
+		if (r->refcount == want && (r->flags & LAB_DAXCHECK_MAPPING_FILE) &&
+		    r->page_index == r->index && !(r->flags & LAB_DAXCHECK_TAIL) &&
+		    r->folio_pages == variant->align / SZ_4K)
+			continue;
+		if (bad++ < 3)
+			TH_LOG("folio at %llu (pfn %#llx, entry %#llx): refcount %d (want %d), flags %#x, page->index %llu, %llu pages",
+			       (unsigned long long)r->index, (unsigned long long)r->pfn,
+			       (unsigned long long)r->entry, r->refcount, want, r->flags,
+			       (unsigned long long)r->page_index,
+			       (unsigned long long)r->folio_pages);
+	}
+	EXPECT_EQ(0, bad) TH_LOG("evidence: %ld of %ld device-dax folios break I1 or I5", bad, n);
+}
+
+static void dev_unmap(FIXTURE_DATA(devinv) *self, const FIXTURE_VARIANT(devinv) *variant)
+{
+	if (self->p != MAP_FAILED)
+		munmap(self->p, variant->len);
+	self->p = MAP_FAILED;
+	if (self->fd >= 0)
+		close(self->fd);
+	self->fd = -1;
+}
+
+FIXTURE_SETUP(devinv)
+{
+	long faults, n;
+
+	self->fd = self->chk = -1;
+	self->p = MAP_FAILED;
+	self->pages = calloc(DEV_ROOM, sizeof(*self->pages));
+	ASSERT_NE(NULL, self->pages);
+	LAB_CASE_START(variant->name);
+	self->chk = daxcheck_open();
+	ASSERT_LE(0, self->chk);
+	ASSERT_EQ(0, lab_setup(variant->setup, self->dev, sizeof(self->dev)));
+	snprintf(self->name, sizeof(self->name), "%s", basename(self->dev));
+	ASSERT_EQ(0, daxctl("disable-device", self->name));
+	ASSERT_EQ(0, daxctl("enable-device", self->name));
+	self->pfn0 = dev_pfn(self->name);
+	ASSERT_NE(0, self->pfn0);
+	self->base = daxcheck_pgmap(self->chk, self->pfn0);
+	ASSERT_LE(0, self->base) TH_LOG("reading the dev_pagemap count of pfn %#llx failed",
+					(unsigned long long)self->pfn0);
+
+	faults = dev_map(self, variant, 'D');
+	ASSERT_EQ((long)(variant->len / variant->align), faults)
+		TH_LOG("%zu KiB touched with %ld faults: the device does not map %zu KiB at once",
+		       variant->len >> 10, faults, variant->align >> 10);
+
+	/* The first and the last folio: two entries, but at 1 GiB. */
+	self->shift = daxcheck_find_shift(self->chk, self->fd, self->p, 0,
+					  (variant->len - variant->align) / SZ_4K,
+					  self->pages, DEV_ROOM);
+	n = dev_read(self, 4);
+	ASSERT_NE(0, self->shift)
+		TH_LOG("evidence: device-dax keeps %s: nothing tracks its mapped pages",
+		       n > 0 ? "entries that decode to no pfn get_user_pages() sees" :
+		       "no mapping entries");
+	TH_LOG("%s (%s): entries decode with DAX_SHIFT %u", self->name, variant->name, self->shift);
+}
+
+FIXTURE_TEARDOWN(devinv)
+{
+	dev_unmap(self, variant);
+	if (self->chk >= 0)
+		close(self->chk);
+	free(self->pages);
+}
+
+/* I1 and I5 mapped, pinned (vmsplice), and after munmap: entries stay. */
+TEST_F_TIMEOUT(devinv, refcounts, 600)
+{
+	uint64_t last = (variant->len - variant->align) / SZ_4K;
+	struct pin pin;
+	char buf[SZ_4K];
+
+	dev_check(_metadata, self, variant, dev_read(self, self->shift), ~0ULL, 0);
+	/* A page inside the last folio, not its head, when it has tails. */
+	ASSERT_EQ(0, pin_take(&pin, PIN_VMSPLICE,
+			      self->p + variant->len - variant->align +
+			      (variant->align > SZ_4K ? 3 * SZ_4K : 0)));
+	dev_check(_metadata, self, variant, dev_read(self, self->shift), last, 1);
+	ASSERT_EQ(0, pin_drop(&pin, buf, 0));
+	EXPECT_EQ('D', buf[0]) TH_LOG("evidence: the pin saw %#x, not the device's page", buf[0]);
+	dev_unmap(self, variant);
+	self->fd = open(self->dev, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	dev_check(_metadata, self, variant, dev_read(self, self->shift), ~0ULL, 0);
+}
+
+/* I2: each page of an entry holds the dev_pagemap, until unbind. */
+TEST_F_TIMEOUT(devinv, pgmap, 600)
+{
+	long pages = variant->len / SZ_4K, with, after;
+
+	with = daxcheck_pgmap(self->chk, self->pfn0);
+	dev_unmap(self, variant);
+	after = daxcheck_pgmap(self->chk, self->pfn0);
+	TH_LOG("dev_pagemap count %ld before the faults, %ld with %ld pages in entries, %ld after munmap",
+	       self->base, with, pages, after);
+	EXPECT_EQ(self->shift >= 5 ? pages : 0, with - self->base)
+		TH_LOG("evidence: I2: mapping %ld device pages moved the dev_pagemap count by %ld",
+		       pages, with - self->base);
+	EXPECT_EQ(with, after) TH_LOG("evidence: I2: munmap moved the dev_pagemap count by %ld",
+				      after - with);
+}
+
+/*
+ * system-ram and back, after a pin: the unbind for kmem drains the entries,
+ * kmem onlines the range, offlining it gives it back, and the device bound
+ * again maps and holds I1 and I5 with fresh pages.
+ */
+TEST_F_TIMEOUT(devinv, system_ram, 900)
+{
+	struct pin pin;
+	char buf[SZ_4K];
+	long faults;
+
+	ASSERT_EQ(0, pin_take(&pin, PIN_VMSPLICE, self->p));
+	ASSERT_EQ(0, pin_drop(&pin, buf, 0));
+	dev_unmap(self, variant);
+	EXPECT_EQ(0, daxctl("reconfigure-device -m system-ram", self->name))
+		TH_LOG("evidence: %s did not go to system-ram", self->name);
+	EXPECT_STREQ("kmem", dev_driver(self->name, buf, sizeof(buf)))
+		TH_LOG("evidence: %s is not driven by kmem after the reconfigure", self->name);
+	EXPECT_EQ(0, daxctl("offline-memory", self->name))
+		TH_LOG("evidence: the memory of %s did not go offline", self->name);
+	ASSERT_EQ(0, daxctl("reconfigure-device -m devdax", self->name))
+		TH_LOG("evidence: %s did not go back from system-ram to devdax", self->name);
+	faults = dev_map(self, variant, 'E');
+	ASSERT_EQ((long)(variant->len / variant->align), faults);
+	dev_check(_metadata, self, variant, dev_read(self, self->shift), ~0ULL, 0);
 }
 
 LAB_HARNESS_MAIN
