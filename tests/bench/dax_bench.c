@@ -12,10 +12,11 @@
  * and associates its entry); truncate and punch hole of a mapped, faulted
  * file; munmap of a faulted mapping.  Files are mapped at a 2 MiB
  * aligned address at file offset 0 ("pmd") or 4 KiB ("pte": no PMD can
- * map it).  Each measurement is taken REPS times; the fastest is printed
+ * map it); device-dax also at 1 GiB on a second instance aligned to 1 GiB
+ * ("pud": one fault, see bench_fault_pud()).  Each measurement is taken REPS times; the fastest is printed
  * (see report()), one line per metric, for the host to collect:
  *
- *   bench: <workload>.<target>.<pmd|pte>[.<op>.<get|put>] <value> <unit>
+ *   bench: <workload>.<target>.<pmd|pte|pud>[.<op>.<get|put>] <value> <unit>
  *
  * Times come from CLOCK_MONOTONIC (and gup_test's ktime): under QEMU with
  * -icount they count guest instructions.  "bench-info:" lines say how the
@@ -326,6 +327,58 @@ static void bench_fault_munmap(int pte)
 }
 
 /*
+ * The fault of a device-dax instance with a 1 GiB alignment, at @dev: one
+ * write maps the whole GiB with a PUD (the device's get_unmapped_area()
+ * aligns the mapping to 1 GiB).  Only that write is timed, and the munmap:
+ * touching the GiB page by page would time 262144 user writes and hide the
+ * fault.  The touch comes after, untimed, and must not fault: it proves
+ * that the one fault mapped the GiB.
+ */
+static void bench_fault_pud(const char *dev)
+{
+	uint64_t fault[MAX_REPS], unmap[MAX_REPS], t;
+	long faults, more;
+	int fd, r, n;
+	char *p;
+
+	n = 3 * reps;
+	if (n > MAX_REPS)
+		n = MAX_REPS;
+	fd = open(dev, O_RDWR);
+	if (fd < 0)
+		die("open %s", dev);
+	for (r = 0; r < n; r++) {
+		p = mmap(NULL, SZ_1G, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap 1 GiB of %s", dev);
+		if ((unsigned long)p & (SZ_1G - 1)) {
+			errno = 0;
+			die("%s mapped at %p, not 1 GiB-aligned", dev, p);
+		}
+		tick_align();
+		faults = lab_faults();
+		t = now_ns();
+		*(volatile char *)p = 'a' + r;
+		fault[r] = now_ns() - t;
+		faults = lab_faults() - faults;
+		more = lab_touch(p, SZ_1G, 'a' + r);
+		if (faults != 1 || more) {
+			errno = 0;
+			die("%s: the first write took %ld faults and the rest of the GiB %ld: not one PUD",
+			    dev, faults, more);
+		}
+		tick_align();
+		t = now_ns();
+		munmap(p, SZ_1G);
+		unmap[r] = now_ns() - t;
+	}
+	printf("bench-info: fault.devdax.pud: 1 fault maps 1 GiB of %s\n", dev);
+	report_ns("fault.devdax.pud", fault, n);
+	report_ns("munmap.devdax.pud", unmap, n);
+	close(fd);
+}
+
+/*
  * Touch every 4 KiB page of a file no mapping has touched yet: every
  * fault allocates an entry and associates its pages with the file (on
  * the series: takes their page and dev_pagemap references).  The writes
@@ -458,7 +511,13 @@ int main(int argc, char **argv)
 			bench_free(pte, 1);
 		}
 	}
-	if (!is_devdax()) {
+	if (is_devdax()) {
+		char dev[300];
+
+		if (lab_setup("devdax lab-bench-1g 1G 2G", dev, sizeof(dev)))
+			die("lab-setup devdax lab-bench-1g 1G 2G failed");
+		bench_fault_pud(dev);
+	} else {
 		unlink(path);
 		strncat(path, ".pad", sizeof(path) - strlen(path) - 1);
 		unlink(path);
