@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # series-check.sh TREE LOGDIR - every patch of the series on its own: it
-# builds, and checkpatch --strict has nothing to say about it.
+# builds, and checkpatch --strict has nothing to say about it; then the
+# configurations the lab's own does not build.
 #
 # Each commit of the scratch tree past lab-base (the exported series) is
 # checked out in turn and built incrementally in place (bzImage, modules,
@@ -10,8 +11,20 @@
 # --strict.  "Unknown commit id" warnings are counted apart: the scratch
 # tree has no history before the base, so checkpatch cannot look up a
 # Fixes: tag's commit there; so are findings about code that the patch
-# only moves (moved_findings).  The tree is put back on its branch at the
-# end, whatever happened.  One line per patch, then a verdict.
+# only moves (moved_findings).  One line per patch.
+#
+# Then each commit that adds a file (a new file brings Kconfig and Makefile
+# wiring: drivers/dax/mapping.c) and the last one are built again with
+# each of SERIES_CHECK_VARIANTS, a blank-separated list of comma-separated
+# Kconfig settings (default "FS_DAX=n,DAX=m DEV_DAX=n": device-dax with a
+# modular DAX core and no fsdax; fsdax without device-dax): scripts/config
+# sets them, olddefconfig settles what depends on them, and the build
+# (bzImage and modules; nfit_test needs both options) fails the check if
+# a setting did not hold.  Kbuild rebuilds only the objects that depend on
+# a changed option.  SERIES_CHECK_VARIANTS= (empty) skips this.
+#
+# The tree is put back on its branch and its .config at the end, whatever
+# happened.  Then a verdict.
 
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -25,7 +38,11 @@ branch=$(git -C "$tree" symbolic-ref -q --short HEAD) || die "series-check: $tre
 commits=$(git -C "$tree" rev-list --reverse lab-base..HEAD)
 [ -n "$commits" ] || die "series-check: no patches past lab-base in $tree"
 mkdir -p "$logdir"
-trap 'git -C "$tree" checkout -q "$branch"' EXIT
+cp "$tree/.config" "$logdir/config.saved" || die "series-check: $tree has no .config (make config)"
+# The saved .config goes back only if a variant replaced it: an untouched
+# .config keeps its time stamp, and Kbuild its objects.
+trap 'git -C "$tree" checkout -q "$branch"
+      cmp -s "$logdir/config.saved" "$tree/.config" || cp "$logdir/config.saved" "$tree/.config"' EXIT
 
 # moved_findings PATCH CHECKPATCH_OUTPUT: how many of checkpatch's findings
 # are about moved code only: every line of the patch that the finding
@@ -81,5 +98,59 @@ for c in $commits; do
 	fi
 	printf '%2d  %-62.62s  %s, %s\n' "$n" "$subject" "$build" "$cp"
 done
+
+# variant_build COMMIT SETTINGS LOG: build COMMIT with SETTINGS
+# ("FS_DAX=n,DAX=m") on top of the saved .config; says why on failure.
+variant_build()
+{
+	local c=$1 settings=$2 log=$3 kv opt val got
+	local -a args=()
+
+	: > "$log"
+	kmake_init "$tree" "$log" "$(dirname "$0")/../.."
+	git -C "$tree" checkout -q "$c" || { echo "cannot check out $c"; return 1; }
+	cp "$logdir/config.saved" "$tree/.config"
+	for kv in ${settings//,/ }; do
+		opt=${kv%%=*} val=${kv#*=}
+		case $val in
+		n) args+=(-d "$opt") ;;
+		m) args+=(-m "$opt") ;;
+		y) args+=(-e "$opt") ;;
+		*) echo "bad setting '$kv' (OPTION=y|m|n)"; return 1 ;;
+		esac
+	done
+	if ! "$tree/scripts/config" --file "$tree/.config" "${args[@]}" || ! kmake olddefconfig; then
+		echo "olddefconfig failed (log: $log)"
+		return 1
+	fi
+	for kv in ${settings//,/ }; do
+		opt=${kv%%=*} val=${kv#*=}
+		got=$(sed -n "s/^CONFIG_$opt=//p" "$tree/.config")
+		[ "${got:-n}" = "$val" ] ||
+			{ echo "CONFIG_$opt is ${got:-n}, not $val, after olddefconfig"; return 1; }
+	done
+	kmake bzImage modules || { echo "BUILD FAILED (log: $log)"; return 1; }
+}
+
+variants=${SERIES_CHECK_VARIANTS-FS_DAX=n,DAX=m DEV_DAX=n}
+if [ -n "$variants" ]; then
+	last=$(git -C "$tree" rev-parse HEAD)
+	vcommits=$( (git -C "$tree" log --diff-filter=A --format=%H lab-base..HEAD; echo "$last") |
+		awk '!seen[$0]++')
+	for c in $vcommits; do
+		vn=$(git -C "$tree" rev-list --count lab-base.."$c")
+		subject=$(git -C "$tree" log -1 --format=%s "$c")
+		for v in $variants; do
+			log=$logdir/$(printf '%04d' "$vn")-${v//[,=]/_}.log
+			t=$(date +%s)
+			if r=$(variant_build "$c" "$v" "$log"); then
+				r="builds ($(( $(date +%s) - t ))s)"
+			else
+				bad=$((bad + 1))
+			fi
+			printf '%2d  %-44.44s  %-17s  %s\n' "$vn" "$subject" "$v" "$r"
+		done
+	done
+fi
 echo "$n patches, $bad problems"
 [ $bad -eq 0 ]
