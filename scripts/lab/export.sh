@@ -26,6 +26,10 @@ for d in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD; do
 	[ ! -e "$tree/.git/$d" ] ||
 		die "export: $tree is in the middle of a rebase, am or merge ($d); finish or abort it first"
 done
+# A detached HEAD is a commit inside the series (make check-series checks
+# them out in turn): exporting it would drop every patch after it.
+git -C "$tree" symbolic-ref -q HEAD >/dev/null ||
+	die "export: $tree is not on a branch (HEAD is $(git -C "$tree" log -1 --format='%h %s')); is make check-series running? Check out the branch first"
 n=$(git -C "$tree" rev-list --count lab-base..HEAD) || die "export: $tree has no lab-base"
 [ "$n" -gt 0 ] || die "export: $tree has no commits on lab-base: nothing to export (the series is left as it is)"
 # base.sh's fallback identity is for applying the series, not for authorship.
