@@ -328,13 +328,13 @@ TEST_F_TIMEOUT(inv, refault_pin, 300)
 }
 
 /* Device-dax: I1, I2, I5 at each alignment (see the top of the file). */
-#define DEV_ROOM	1024
 
 FIXTURE(devinv) {
 	char dev[200], name[64];
 	int fd, chk;
 	char *p;
 	unsigned int shift;
+	long room;		/* records in pages */
 	long base;		/* dev_pagemap count before any fault */
 	uint64_t pfn0;		/* the device's first pfn */
 	struct lab_daxcheck_page *pages;
@@ -343,6 +343,7 @@ FIXTURE(devinv) {
 FIXTURE_VARIANT(devinv) {
 	const char *name, *setup;
 	size_t align, len;
+	size_t folio;		/* the pages' folio size, if not align */
 };
 
 /*
@@ -357,6 +358,16 @@ FIXTURE_VARIANT_ADD(devinv, devdax_2m) {
 };
 FIXTURE_VARIANT_ADD(devinv, devdax_1g) {
 	.name = "devdax_1g", .setup = "devdax lab-inv-1g 1G 2G", .align = SZ_1G, .len = SZ_1G,
+};
+/*
+ * The memmap in RAM ("mem" mode, no altmap): the pgmap starts at the
+ * namespace, which is not 1 GiB-aligned after the namespaces before it, so
+ * compound pages of 1 GiB would not line up with the device's blocks; the
+ * series then gives the device pages of 4 KiB (folio_pages 1 a record).
+ */
+FIXTURE_VARIANT_ADD(devinv, devdax_1g_mem) {
+	.name = "devdax_1g_mem", .setup = "devdax lab-inv-1gm 1G 2G mem", .align = SZ_1G, .len = SZ_1G,
+	.folio = SZ_4K,
 };
 
 /* Run "daxctl CMD NAME", quietly; its exit status. */
@@ -401,7 +412,13 @@ static const char *dev_driver(const char *name, char *buf, size_t len)
 
 static long dev_read(FIXTURE_DATA(devinv) *self, unsigned int shift)
 {
-	return daxcheck_file(self->chk, self->fd, shift, self->pages, DEV_ROOM);
+	return daxcheck_file(self->chk, self->fd, shift, self->pages, self->room);
+}
+
+/* The size of the device's folios: its alignment, unless said otherwise. */
+static size_t dev_folio(const FIXTURE_VARIANT(devinv) *variant)
+{
+	return variant->folio ? variant->folio : variant->align;
 }
 
 /*
@@ -428,15 +445,16 @@ static void dev_check(struct __test_metadata *_metadata, FIXTURE_DATA(devinv) *s
 {
 	long i, bad = 0;
 
-	EXPECT_EQ((long)(variant->len / variant->align), n)
-		TH_LOG("evidence: %ld records, not one a folio of %zu KiB", n, variant->align >> 10);
+	EXPECT_EQ((long)(variant->len / dev_folio(variant)), n)
+		TH_LOG("evidence: %ld records, not one a folio of %zu KiB", n,
+		       dev_folio(variant) >> 10);
 	for (i = 0; i < n; i++) {
 		const struct lab_daxcheck_page *r = &self->pages[i];
 		int want = 1 + (self->shift >= 5) + (r->index == pinned_index ? extra : 0);
 
 		if (r->refcount == want && (r->flags & LAB_DAXCHECK_MAPPING_FILE) &&
 		    r->page_index == r->index && !(r->flags & LAB_DAXCHECK_TAIL) &&
-		    r->folio_pages == variant->align / SZ_4K)
+		    r->folio_pages == dev_folio(variant) / SZ_4K)
 			continue;
 		if (bad++ < 3)
 			TH_LOG("folio at %llu (pfn %#llx, entry %#llx): refcount %d (want %d), flags %#x, page->index %llu, %llu pages",
@@ -464,7 +482,9 @@ FIXTURE_SETUP(devinv)
 
 	self->fd = self->chk = -1;
 	self->p = MAP_FAILED;
-	self->pages = calloc(DEV_ROOM, sizeof(*self->pages));
+	/* one record a folio, and at most 1 << 18 (lab_daxcheck) */
+	self->room = variant->len / dev_folio(variant);
+	self->pages = calloc(self->room, sizeof(*self->pages));
 	ASSERT_NE(NULL, self->pages);
 	LAB_CASE_START(variant->name);
 	self->chk = daxcheck_open();
@@ -487,7 +507,7 @@ FIXTURE_SETUP(devinv)
 	/* The first and the last folio: two entries, but at 1 GiB. */
 	self->shift = daxcheck_find_shift(self->chk, self->fd, self->p, 0,
 					  (variant->len - variant->align) / SZ_4K,
-					  self->pages, DEV_ROOM);
+					  self->pages, self->room);
 	n = dev_read(self, 4);
 	ASSERT_NE(0, self->shift)
 		TH_LOG("evidence: device-dax keeps %s: nothing tracks its mapped pages",
@@ -507,16 +527,15 @@ FIXTURE_TEARDOWN(devinv)
 /* I1 and I5 mapped, pinned (vmsplice), and after munmap: entries stay. */
 TEST_F_TIMEOUT(devinv, refcounts, 600)
 {
-	uint64_t last = (variant->len - variant->align) / SZ_4K;
+	/* A page inside the last block, not its first, when it has more. */
+	size_t off = variant->len - variant->align + (variant->align > SZ_4K ? 3 * SZ_4K : 0);
+	uint64_t pinned = off / dev_folio(variant) * (dev_folio(variant) / SZ_4K);
 	struct pin pin;
 	char buf[SZ_4K];
 
 	dev_check(_metadata, self, variant, dev_read(self, self->shift), ~0ULL, 0);
-	/* A page inside the last folio, not its head, when it has tails. */
-	ASSERT_EQ(0, pin_take(&pin, PIN_VMSPLICE,
-			      self->p + variant->len - variant->align +
-			      (variant->align > SZ_4K ? 3 * SZ_4K : 0)));
-	dev_check(_metadata, self, variant, dev_read(self, self->shift), last, 1);
+	ASSERT_EQ(0, pin_take(&pin, PIN_VMSPLICE, self->p + off));
+	dev_check(_metadata, self, variant, dev_read(self, self->shift), pinned, 1);
 	ASSERT_EQ(0, pin_drop(&pin, buf, 0));
 	EXPECT_EQ('D', buf[0]) TH_LOG("evidence: the pin saw %#x, not the device's page", buf[0]);
 	dev_unmap(self, variant);
