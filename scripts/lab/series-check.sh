@@ -143,12 +143,15 @@ variant_build()
 variants=${SERIES_CHECK_VARIANTS-FS_DAX=n,DAX=m DEV_DAX=n}
 if [ -n "$variants" ]; then
 	last=$(git -C "$tree" rev-parse HEAD)
-	vcommits=$( (git -C "$tree" log --diff-filter=A --format=%H lab-base..HEAD; echo "$last") |
-		awk '!seen[$0]++')
-	for c in $vcommits; do
-		vn=$(git -C "$tree" rev-list --count lab-base.."$c")
-		subject=$(git -C "$tree" log -1 --format=%s "$c")
-		for v in $variants; do
+	vcommits=$( (git -C "$tree" log --reverse --diff-filter=A --format=%H lab-base..HEAD
+		echo "$last") | awk '!seen[$0]++')
+	# One variant at a time over the commits, oldest first: a setting such
+	# as FS_DAX=n (S_DAX in linux/fs.h) rebuilds nearly the whole tree
+	# when it changes, and only the commits' differences after that.
+	for v in $variants; do
+		for c in $vcommits; do
+			vn=$(git -C "$tree" rev-list --count lab-base.."$c")
+			subject=$(git -C "$tree" log -1 --format=%s "$c")
 			log=$logdir/$(printf '%04d' "$vn")-${v//[,=]/_}.log
 			t=$(date +%s)
 			if r=$(variant_build "$c" "$v" "$log"); then
