@@ -33,6 +33,14 @@ static inline long lab_faults(void)
 	return ru.ru_minflt + ru.ru_majflt;
 }
 
+/* Run shell command @cmd: its exit status, or -1 if it did not exit. */
+static inline int lab_run(const char *cmd)
+{
+	int ret = system(cmd);
+
+	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
+}
+
 /*
  * Ask the guest's lab-setup for a piece of the pmem layout ("mount ext4",
  * "devdax lab-devdax", ...).  It creates it on first use and prints the path.
@@ -129,7 +137,7 @@ static inline int lab_clean_dir(const char *dir)
 	char cmd[300];
 
 	snprintf(cmd, sizeof(cmd), "find '%s' -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} +", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return lab_run(cmd) == 0 ? 0 : -1;
 }
 
 /*

@@ -374,11 +374,9 @@ FIXTURE_VARIANT_ADD(devinv, devdax_1g_mem) {
 static int daxctl(const char *cmd, const char *name)
 {
 	char line[300];
-	int ret;
 
 	snprintf(line, sizeof(line), "daxctl %s %s >/dev/null", cmd, name);
-	ret = system(line);
-	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
+	return lab_run(line);
 }
 
 /* The first pfn of device @name, from its sysfs resource. */

@@ -81,13 +81,6 @@ FIXTURE_VARIANT_ADD(unbind, r6_1g_vmsplice) { .name = "r6_1g_vmsplice", .kind = 
 FIXTURE_VARIANT_ADD(unbind, r6_1g_dma) { .name = "r6_1g_dma", .kind = PIN_DMA, .gib = true };
 #endif
 
-static int run(const char *cmd)
-{
-	int ret = system(cmd);
-
-	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
-}
-
 /* Open what the test maps: the file on the fresh file system, or the device. */
 static int reopen(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *self,
 		  const FIXTURE_VARIANT(unbind) *variant)
@@ -98,7 +91,7 @@ static int reopen(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *self,
 	if (self->fd >= 0)
 		close(self->fd);
 	snprintf(cmd, sizeof(cmd), "lab-setup newfs %s %s " R7_MNT " >/dev/null", variant->fs, self->dev);
-	if (run(cmd))
+	if (lab_run(cmd))
 		return -1;
 	self->fd = open(R7_MNT "/A", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (self->fd < 0 || lab_fill_fd(self->fd, MAP_LEN, 'A'))
@@ -171,7 +164,7 @@ FIXTURE_TEARDOWN(unbind)
 #endif
 		       );
 	/* Leave the device bound, as the test found it. */
-	run(self->rebind);
+	lab_run(self->rebind);
 }
 
 /* Start the unbind in a child that holds nothing of the test's. */
@@ -186,7 +179,7 @@ static pid_t start_unbind(FIXTURE_DATA(unbind) *self)
 		 * would fail with EBUSY), nor the pin's pipe or device.
 		 */
 		close_range(3, ~0U, 0);
-		_exit(run(self->unbind));
+		_exit(lab_run(self->unbind));
 	}
 	return child;
 }
@@ -358,7 +351,7 @@ TEST_F_TIMEOUT(unbind, unbind, 300)
 	for (i = 0; i < iter; i++) {
 		if (i) {
 			/* Bring the device back for the next round. */
-			ASSERT_EQ(0, run(self->rebind));
+			ASSERT_EQ(0, lab_run(self->rebind));
 			ASSERT_EQ(0, reopen(_metadata, self, variant));
 		}
 		unbind_run(_metadata, self, variant);
