@@ -163,5 +163,9 @@ if [ -n "$variants" ]; then
 		done
 	done
 fi
-echo "$n patches, $bad problems"
+if [ "$from" -gt 1 ]; then
+	echo "$n patches (patches $from-$n checked), $bad problems"
+else
+	echo "$n patches, $bad problems"
+fi
 [ $bad -eq 0 ]
