@@ -44,7 +44,7 @@ REPRO_GUESTS ?= $(call specs,repro)
 # DMA one) for time: `make repro` has all four.
 RUN_GUESTS   ?= $(call specs,smoke$(comma)repro)
 RUN_CASE     ?= $(or $(LAB_CASE),vmsplice$(comma)r13_)
-CHECK_GUESTS ?= $(call specs,ndctl smoke$(comma)repro)
+CHECK_GUESTS ?= $(call specs,ndctl smoke$(comma)repro$(comma)mm)
 # How much slower than the lab kernel a run is: every time limit in the
 # guest (the collections' settings, each harness test's own) and the guest's
 # own limit are multiplied by it.  KASAN and the debug options cost about
@@ -67,7 +67,7 @@ help:
 	@echo '                  side by side, one pin each, plus the smoke suite; a summary table'
 	@echo '  make smoke      build base + series, boot, run the smoke suite only (quick)'
 	@echo '  make boot       boot what is built again, no build step: GUESTS="'"'"'repro:pin_free'"'"'"'
-	@echo '  make check      the same, running every test collection (smoke, ndctl, repro)'
+	@echo '  make check      the same, running every test collection (smoke, ndctl, repro, mm)'
 	@echo '  make check-all  what CI runs: check, check-lab, and the reproducers on stock'
 	@echo '  make shell      boot the guest with a shell on this terminal'
 	@echo '  make kernel     only build (base, series, config, kernel, modules)'
