@@ -84,6 +84,10 @@ static unsigned long fill_page(struct lab_daxcheck_page *r, struct address_space
 	else
 		r->folio_pages = compound_nr(page);
 	r->refcount = page_ref_count(page);
+#ifdef PGMAP_IDLE_AT_ZERO
+	if (page->pgmap->flags & PGMAP_IDLE_AT_ZERO)
+		r->flags |= LAB_DAXCHECK_IDLE_AT_ZERO;
+#endif
 	r->page_index = page->index;
 	if (page->mapping == mapping)
 		r->flags |= LAB_DAXCHECK_MAPPING_FILE;

@@ -37,6 +37,13 @@ struct lab_daxcheck_page {
 #define LAB_DAXCHECK_NO_PAGE		0x8	/* the pfn is not an fsdax page: bad decoding */
 #define LAB_DAXCHECK_ZERO		0x10	/* a zero-page or empty entry: no pfn */
 #define LAB_DAXCHECK_TAIL		0x20	/* the pfn is a tail page of a folio */
+/*
+ * The page rests at a reference count of 0, not 1: its dev_pagemap has
+ * PGMAP_IDLE_AT_ZERO (the series' phase D).  The count of an idle page
+ * with nothing else holding it is 0 with this flag, 1 without; with it,
+ * a page whose count is above 0 holds one dev_pagemap reference.
+ */
+#define LAB_DAXCHECK_IDLE_AT_ZERO	0x40
 
 struct lab_daxcheck_file {
 	__s32 fd;		/* an open file of a DAX inode */

@@ -16,6 +16,8 @@
 
 #include "lab_daxcheck.h"
 
+/* 6.1's DAX_PMD, bit 1 in every entry format: the entry maps 512 pages. */
+#define DAXCHECK_ENTRY_PMD	(1UL << 1)
 /* Phase B's bit 4 of an entry: zapped by a layout break (DAX_SHIFT 5). */
 #define DAXCHECK_ENTRY_ZAP	(1UL << 4)
 
@@ -70,6 +72,40 @@ static inline int daxcheck_shared(const struct lab_daxcheck_page *r)
 {
 	return (r->flags & LAB_DAXCHECK_MAPPING_COW) ||
 	       ((r->flags & LAB_DAXCHECK_MAPPING_NULL) && r->page_index > 0);
+}
+
+/*
+ * The reference count of the page of @r when nothing holds it: 1 on stock
+ * and up to phase C, 0 from phase D on, as the kernel reports per page.
+ */
+static inline int daxcheck_idle_base(const struct lab_daxcheck_page *r)
+{
+	return (r->flags & LAB_DAXCHECK_IDLE_AT_ZERO) ? 0 : 1;
+}
+
+/*
+ * The count of the page of @r when only its entry may hold it, for entries
+ * decoded with @shift: the idle base, plus the entry's own reference under
+ * phase B's model (DAX_SHIFT 5 and up) while the entry is not zapped.
+ */
+static inline int daxcheck_idle_count(const struct lab_daxcheck_page *r, unsigned int shift)
+{
+	return daxcheck_idle_base(r) + (shift >= 5 && !(r->entry & DAXCHECK_ENTRY_ZAP));
+}
+
+/*
+ * The dev_pagemap references that the pages of @buf hold themselves: where
+ * pages rest at 0 (phase D), a referenced page (a folio, for device-dax)
+ * holds one while its count is above 0; before, none.  Entries' own
+ * dev_pagemap references (phase B) are not counted here.
+ */
+static inline long daxcheck_pgmap_held(const struct lab_daxcheck_page *buf, long n)
+{
+	long i, held = 0;
+
+	for (i = 0; i < n; i++)
+		held += (buf[i].flags & LAB_DAXCHECK_IDLE_AT_ZERO) && buf[i].refcount > 0;
+	return held;
 }
 
 static inline struct lab_daxcheck_page *daxcheck_at(struct lab_daxcheck_page *buf, long n,

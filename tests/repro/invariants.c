@@ -18,8 +18,12 @@
  *     one reference for it, and every pfn of a normal entry one reference
  *     on its dev_pagemap until the entry is removed.
  *
- *   I1  refcount = 1 + [entry not zapped, phase B] + get_user_pages() refs
+ *   I1  refcount = idle + [entry not zapped, phase B] + get_user_pages() refs,
+ *       where idle is 1, or 0 on a device whose pages rest at 0 (phase D:
+ *       the module reports it per page, LAB_DAXCHECK_IDLE_AT_ZERO)
  *   I2  dev_pagemap count = baseline + pfns of the normal entries (phase B)
+ *       + pages (device-dax: folios) whose count is above 0, where pages
+ *       rest at 0 (phase D: such a page holds its dev_pagemap)
  *   I5  page->mapping is the file's, page->index the page's file index
  *       (PMD entries: the entry's first index plus the page's offset in it)
  *   I10 a layout break zaps every entry and gives the references back; a
@@ -82,12 +86,6 @@ static struct lab_daxcheck_page *page_at(FIXTURE_DATA(inv) *self, long n, uint64
 	return daxcheck_at(self->pages, n, index);
 }
 
-/* Expected count of an idle, unpinned page under this kernel's model. */
-static int idle_count(FIXTURE_DATA(inv) *self, const struct lab_daxcheck_page *r)
-{
-	return 1 + (self->shift >= 5 && !(r->entry & ENTRY_ZAP));
-}
-
 /* I1 and I5 for every page; @pinned_index gets @extra more references. */
 static void check_pages(struct __test_metadata *_metadata, FIXTURE_DATA(inv) *self,
 			long n, uint64_t pinned_index, int extra)
@@ -96,7 +94,8 @@ static void check_pages(struct __test_metadata *_metadata, FIXTURE_DATA(inv) *se
 
 	for (i = 0; i < n; i++) {
 		const struct lab_daxcheck_page *r = &self->pages[i];
-		int want = idle_count(self, r) + (r->index == pinned_index ? extra : 0);
+		int want = daxcheck_idle_count(r, self->shift) +
+			   (r->index == pinned_index ? extra : 0);
 
 		if (r->flags & LAB_DAXCHECK_ZERO)
 			continue;
@@ -185,11 +184,12 @@ TEST_F_TIMEOUT(inv, refcounts, 300)
 /* I2: the file's entries, and only they, move the dev_pagemap count. */
 TEST_F_TIMEOUT(inv, pgmap, 300)
 {
-	long n = read_file(self, self->shift), with, without, normal = 0, i;
+	long n = read_file(self, self->shift), with, without, normal = 0, held, i;
 	uint64_t pfn = self->pages[0].pfn;
 
 	for (i = 0; i < n; i++)
 		normal += !(self->pages[i].flags & LAB_DAXCHECK_ZERO);
+	held = daxcheck_pgmap_held(self->pages, n);
 	with = daxcheck_pgmap(self->chk, pfn);
 	ASSERT_LE(0, with) TH_LOG("reading the dev_pagemap count of pfn %#llx failed",
 				  (unsigned long long)pfn);
@@ -198,11 +198,11 @@ TEST_F_TIMEOUT(inv, pgmap, 300)
 	ASSERT_EQ(0, ftruncate(self->fd, 0));
 	without = daxcheck_pgmap(self->chk, pfn);
 	ASSERT_LE(0, without) TH_LOG("dev_pagemap count %ld before the truncate, %ld after", with, without);
-	TH_LOG("dev_pagemap count %ld with the file's %ld pages in entries, %ld after truncate",
-	       with, normal, without);
-	EXPECT_EQ(self->shift >= 5 ? normal : 0, with - without)
-		TH_LOG("evidence: I2: truncating %ld entry pages moved the dev_pagemap count by %ld",
-		       normal, with - without);
+	TH_LOG("dev_pagemap count %ld with the file's %ld pages in entries (%ld of them holding it), %ld after truncate",
+	       with, normal, held, without);
+	EXPECT_EQ((self->shift >= 5 ? normal : 0) + held, with - without)
+		TH_LOG("evidence: I2: truncating %ld entry pages (%ld holding the dev_pagemap) moved its count by %ld",
+		       normal, held, with - without);
 }
 
 /* I10: a layout break zaps every entry; a fault takes a page back. */
@@ -448,7 +448,8 @@ static void dev_check(struct __test_metadata *_metadata, FIXTURE_DATA(devinv) *s
 		       dev_folio(variant) >> 10);
 	for (i = 0; i < n; i++) {
 		const struct lab_daxcheck_page *r = &self->pages[i];
-		int want = 1 + (self->shift >= 5) + (r->index == pinned_index ? extra : 0);
+		int want = daxcheck_idle_base(r) + (self->shift >= 5) +
+			   (r->index == pinned_index ? extra : 0);
 
 		if (r->refcount == want && (r->flags & LAB_DAXCHECK_MAPPING_FILE) &&
 		    r->page_index == r->index && !(r->flags & LAB_DAXCHECK_TAIL) &&
@@ -545,16 +546,17 @@ TEST_F_TIMEOUT(devinv, refcounts, 600)
 /* I2: each page of an entry holds the dev_pagemap, until unbind. */
 TEST_F_TIMEOUT(devinv, pgmap, 600)
 {
-	long pages = variant->len / SZ_4K, with, after;
+	long pages = variant->len / SZ_4K, with, after, held;
 
+	held = daxcheck_pgmap_held(self->pages, dev_read(self, self->shift));
 	with = daxcheck_pgmap(self->chk, self->pfn0);
 	dev_unmap(self, variant);
 	after = daxcheck_pgmap(self->chk, self->pfn0);
-	TH_LOG("dev_pagemap count %ld before the faults, %ld with %ld pages in entries, %ld after munmap",
-	       self->base, with, pages, after);
-	EXPECT_EQ(self->shift >= 5 ? pages : 0, with - self->base)
-		TH_LOG("evidence: I2: mapping %ld device pages moved the dev_pagemap count by %ld",
-		       pages, with - self->base);
+	TH_LOG("dev_pagemap count %ld before the faults, %ld with %ld pages in entries (%ld folios holding it), %ld after munmap",
+	       self->base, with, pages, held, after);
+	EXPECT_EQ((self->shift >= 5 ? pages : 0) + held, with - self->base)
+		TH_LOG("evidence: I2: mapping %ld device pages (%ld folios holding the dev_pagemap) moved its count by %ld",
+		       pages, held, with - self->base);
 	EXPECT_EQ(with, after) TH_LOG("evidence: I2: munmap moved the dev_pagemap count by %ld",
 				      after - with);
 }
