@@ -261,4 +261,18 @@ static inline bool pin_writes(enum pin_kind kind)
 	return kind != PIN_VMSPLICE;
 }
 
+/* GUP_PIN_COUNTING_BIAS of include/linux/mm.h, which no uapi header has. */
+#define PIN_COUNTING_BIAS	1024
+
+/*
+ * The references a pin of @kind adds to the count of the one order-0 page
+ * it holds (fsdax pages are never compound): FOLL_PIN adds the bias
+ * (try_grab_page(), try_grab_folio() in mm/gup.c), FOLL_GET 1, and an
+ * O_DIRECT bio holds its page with FOLL_GET (iov_iter_get_pages2()).
+ */
+static inline int pin_refs(enum pin_kind kind)
+{
+	return kind == PIN_VMSPLICE || kind == PIN_ODIRECT ? 1 : PIN_COUNTING_BIAS;
+}
+
 #endif /* LAB_PIN_H */
