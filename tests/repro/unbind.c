@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -280,6 +281,7 @@ static void unbind_run(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *
 		       const FIXTURE_VARIANT(unbind) *variant)
 {
 	int wait = lab_param("pin_wait", 3), status;
+	struct timespec dropped, done;
 	char seen[SZ_4K], msg[320];
 	char *p;
 
@@ -324,6 +326,7 @@ static void unbind_run(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *
 		ASSERT_TRUE(0) TH_LOG("the device went away under a pinned page");
 	}
 
+	clock_gettime(CLOCK_MONOTONIC, &dropped);
 	ASSERT_EQ(0, pin_drop(&self->pin, seen, 'W')) TH_LOG("the pin holder's I/O failed");
 	/* process_vm_writev() only writes: nothing to read back. */
 	if (variant->kind != PIN_PVM)
@@ -337,8 +340,12 @@ static void unbind_run(struct __test_metadata *_metadata, FIXTURE_DATA(unbind) *
 						   strerror(errno));
 #endif
 	ASSERT_EQ(0, lab_wait_child(self->child, 60, &status)) TH_LOG("the unbind did not finish");
+	clock_gettime(CLOCK_MONOTONIC, &done);
 	self->child = 0;
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Seen at 100 ms steps: a drain that polls each second shows here */
+	TH_LOG("the unbind was done %ld ms after the pin was dropped",
+	       (done.tv_sec - dropped.tv_sec) * 1000 + (done.tv_nsec - dropped.tv_nsec) / 1000000);
 }
 
 /* Under the program's 1800 s, as pin_free's cases: a hung case fails alone. */
